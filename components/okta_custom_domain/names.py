@@ -1,0 +1,85 @@
+"""Domain-name normalisation and the record names a DNS target wants.
+
+Registrar web forms differ: some want the label relative to the zone (``id``) and silently
+append the zone, others want the full name, with or without the trailing dot. Getting this
+wrong is the most common cause of "The certificate could not be provisioned", so the
+conversion lives in one place and refuses names that are already wrong.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+import dns.name
+
+RecordNameStyle = Literal["label", "fqdn", "fqdn-dot"]
+RECORD_NAME_STYLES: tuple[str, ...] = get_args(RecordNameStyle)
+
+
+def normalize_fqdn(name: str, *, field: str = "name") -> str:
+    """Return ``name`` lower-cased, in punycode, without the trailing dot.
+
+    Okta lower-cases domain names and a mixed-case input would show a diff on every run,
+    so every name is normalised before it reaches a resource.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"{field}: a domain name is required, got {name!r}")
+    text = name.strip()
+    if any(ch.isspace() for ch in text):
+        raise ValueError(f"{field}: {name!r} contains white space; give a bare domain name")
+    if "://" in text or "/" in text:
+        raise ValueError(
+            f"{field}: {name!r} looks like a URL; give only the host name, e.g. login.example.com"
+        )
+    try:
+        parsed = dns.name.from_unicode(text, idna_codec=dns.name.IDNA_2008_Practical)
+    except (dns.name.NameTooLong, dns.name.LabelTooLong) as exc:
+        raise ValueError(f"{field}: {name!r} is too long for DNS ({exc})") from exc
+    except (dns.name.EmptyLabel, dns.name.IDNAException, dns.exception.SyntaxError) as exc:
+        raise ValueError(f"{field}: {name!r} is not a valid domain name ({exc})") from exc
+    if parsed == dns.name.root:
+        raise ValueError(f"{field}: the DNS root is not a domain name")
+    return parsed.to_text(omit_final_dot=True).lower()
+
+
+def relative_label(fqdn: str, zone: str) -> str:
+    """Return ``fqdn`` relative to ``zone`` (``id.example.com`` in ``example.com`` -> ``id``).
+
+    Raises ``ValueError`` for a name outside the zone, the apex itself, or a name that
+    already carries the zone twice (the registrar-appended-the-zone mistake).
+    """
+    name = normalize_fqdn(fqdn, field="fqdn")
+    apex = normalize_fqdn(zone, field="zone")
+    doubled = f".{apex}.{apex}"
+    if name.endswith(doubled) or name == f"{apex}.{apex}":
+        raise ValueError(
+            f"{fqdn!r} carries the zone {apex!r} twice: the zone was appended to a full name. "
+            f"Use {name[: -len(apex) - 1]!r} instead"
+        )
+    if name == apex:
+        raise ValueError(
+            f"{fqdn!r} is the apex of zone {apex!r}: an Okta custom domain must be below the apex "
+            f"(e.g. login.{apex}), because a CNAME cannot sit at the apex"
+        )
+    if not name.endswith(f".{apex}"):
+        raise ValueError(
+            f"{fqdn!r} is not inside zone {apex!r}: use a name ending in .{apex}, "
+            "or set the zone that actually holds this name"
+        )
+    return name[: -len(apex) - 1]
+
+
+def dns_record_name(fqdn: str, zone: str, style: str = "label") -> str:
+    """The record name to enter at a DNS target for ``fqdn`` in ``zone``.
+
+    ``label`` -> ``id``; ``fqdn`` -> ``id.example.com``; ``fqdn-dot`` -> ``id.example.com.``.
+    """
+    if style not in RECORD_NAME_STYLES:
+        raise ValueError(
+            f"style: {style!r} is not a record name style; use one of {', '.join(RECORD_NAME_STYLES)}"
+        )
+    label = relative_label(fqdn, zone)
+    if style == "label":
+        return label
+    full = f"{label}.{normalize_fqdn(zone, field='zone')}"
+    return full + "." if style == "fqdn-dot" else full

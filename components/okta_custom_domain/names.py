@@ -76,7 +76,8 @@ def dns_record_name(fqdn: str, zone: str, style: str = "label") -> str:
     """
     if style not in RECORD_NAME_STYLES:
         raise ValueError(
-            f"style: {style!r} is not a record name style; use one of {', '.join(RECORD_NAME_STYLES)}"
+            f"style: {style!r} is not a record name style; "
+            f"use one of {', '.join(RECORD_NAME_STYLES)}"
         )
     label = relative_label(fqdn, zone)
     if style == "label":

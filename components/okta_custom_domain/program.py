@@ -1,0 +1,78 @@
+"""The program behind ``__main__.py``: one Okta provider per org, one component per domain.
+
+Secrets from config (API tokens, private keys) are wrapped in ``Output.secret`` before they
+reach any resource, so they stay encrypted in state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+import pulumi_cloudflare as cloudflare
+import pulumi_okta as okta
+
+from okta_custom_domain.component import OktaCustomDomain
+from okta_custom_domain.tenants import CONFIG_KEY, OktaOrgConfig, TenantConfig, parse_tenants
+
+
+def _secret(value: str | None) -> pulumi.Output[str] | None:
+    return None if value is None else pulumi.Output.secret(value)
+
+
+def okta_provider(name: str, org: OktaOrgConfig) -> okta.Provider:
+    """An explicit provider per org, so one program can serve many Okta orgs."""
+    return okta.Provider(
+        name,
+        org_name=org.org_name,
+        base_url=org.base_url if org.org_name else None,
+        api_token=_secret(org.api_token),
+        client_id=org.client_id,
+        private_key=_secret(org.private_key),
+        private_key_id=org.private_key_id,
+        scopes=list(org.scopes) or None,
+    )
+
+
+def build_program(tenants: Sequence[TenantConfig]) -> dict[str, Any]:
+    """Create every tenant's resources; return what the stack exports, keyed by tenant."""
+    exports: dict[str, Any] = {}
+    org_providers: dict[str, okta.Provider] = {}
+    for tenant in tenants:
+        provider = org_providers.get(tenant.okta.org_url)
+        if provider is None:
+            provider = okta_provider(f"okta-{tenant.name}", tenant.okta)
+            org_providers[tenant.okta.org_url] = provider
+        providers: list[pulumi.ProviderResource] = [provider]
+        if tenant.cloudflare_api_token is not None:
+            providers.append(
+                cloudflare.Provider(
+                    f"cloudflare-{tenant.name}",
+                    api_token=pulumi.Output.secret(tenant.cloudflare_api_token),
+                )
+            )
+        tenant_exports: dict[str, Any] = {}
+        for domain in tenant.domains:
+            component = OktaCustomDomain(
+                domain.resource_name,
+                domain.args,
+                opts=pulumi.ResourceOptions(providers=providers),
+            )
+            tenant_exports[domain.args.domain] = {
+                "domain_id": component.domain_id,
+                "validation_status": component.validation_status,
+                "cname_target": component.cname_target,
+                "dns_records": component.dns_records,
+                "registrar_rows": component.registrar_rows,
+            }
+        exports[tenant.name] = tenant_exports
+    return exports
+
+
+def main() -> None:
+    """Read and validate the config (before anything is created), build, export."""
+    raw = pulumi.Config().get_object(CONFIG_KEY)
+    tenants = parse_tenants(raw)
+    for tenant_name, value in build_program(tenants).items():
+        pulumi.export(tenant_name, value)

@@ -1,0 +1,130 @@
+"""Where the CNAME and TXT records are written: one small frozen dataclass per DNS target.
+
+Each target validates itself when constructed, so a bad zone, style or TTL fails before any
+resource exists. The component dispatches on the target's type to create the records.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pulumi
+
+from okta_custom_domain.names import RECORD_NAME_STYLES, normalize_fqdn
+
+_CLOUDFLARE_ZONE_ID = re.compile(r"^[0-9a-f]{32}$")
+_TSIG_ALGORITHMS = (
+    "hmac-sha256",
+    "hmac-sha384",
+    "hmac-sha512",
+    "hmac-sha224",
+    "hmac-sha1",
+    "hmac-md5",
+)
+
+
+def _check_ttl(ttl: int, field_name: str, *, low: int, high: int = 86400) -> None:
+    if isinstance(ttl, bool) or not isinstance(ttl, int) or not low <= ttl <= high:
+        raise ValueError(f"{field_name}: TTL {ttl!r} must be a whole number from {low} to {high}")
+
+
+@dataclass(frozen=True)
+class CloudflareDns:
+    """Records written to a Cloudflare zone with ``pulumi_cloudflare`` (DNS-only, never proxied).
+
+    Give ``zone_id``, or ``zone_name`` and the id is looked up. ``ttl`` is explicit because a
+    short TTL lets a corrected value reach Okta quickly; Cloudflare accepts 60..86400 (or 1 = auto).
+    """
+
+    zone_id: str | None = None
+    zone_name: str | None = None
+    ttl: int = 300
+    comment: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.zone_id is None) == (self.zone_name is None):
+            raise ValueError(
+                "CloudflareDns: give exactly one of zone_id (32 hex characters, from the zone's "
+                "overview page) or zone_name (e.g. example.com)"
+            )
+        if self.zone_id is not None and not _CLOUDFLARE_ZONE_ID.match(self.zone_id):
+            raise ValueError(
+                f"CloudflareDns.zone_id: {self.zone_id!r} is not a Cloudflare zone id "
+                "(32 lower-case hex characters); or give zone_name instead"
+            )
+        if self.zone_name is not None:
+            object.__setattr__(
+                self, "zone_name", normalize_fqdn(self.zone_name, field="CloudflareDns.zone_name")
+            )
+        if self.ttl != 1:
+            _check_ttl(self.ttl, "CloudflareDns.ttl", low=60)
+
+    @property
+    def zone(self) -> str | None:
+        """The zone name when known before deployment (only with ``zone_name``)."""
+        return self.zone_name
+
+
+@dataclass(frozen=True)
+class ManualDns:
+    """Nothing is written: a person pastes the rows into a registrar's web form.
+
+    ``style`` is what the form wants in its name field: ``label`` (``id``; the form appends the
+    zone), ``fqdn`` (``id.example.com``) or ``fqdn-dot`` (``id.example.com.``).
+    """
+
+    zone: str
+    style: str = "label"
+    ttl: int = 300
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "zone", normalize_fqdn(self.zone, field="ManualDns.zone"))
+        if self.style not in RECORD_NAME_STYLES:
+            raise ValueError(
+                f"ManualDns.style: {self.style!r} is not known; use 'label' when the registrar's "
+                "form appends the zone itself, 'fqdn' or 'fqdn-dot' when it wants the full name"
+            )
+        _check_ttl(self.ttl, "ManualDns.ttl", low=30)
+
+
+@dataclass(frozen=True)
+class Rfc2136Dns:
+    """Records written to a self-hosted server (BIND, Knot, PowerDNS) by RFC 2136 update + TSIG.
+
+    ``key_secret`` is the base64 TSIG secret; pass it as a Pulumi secret (it is made one if not).
+    """
+
+    server: str
+    zone: str
+    key_name: str
+    key_secret: pulumi.Input[str] = field(repr=False)
+    key_algorithm: str = "hmac-sha256"
+    port: int = 53
+    ttl: int = 300
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.server, str) or not self.server.strip():
+            raise ValueError("Rfc2136Dns.server: give the primary server's host name or address")
+        object.__setattr__(self, "zone", normalize_fqdn(self.zone, field="Rfc2136Dns.zone"))
+        object.__setattr__(
+            self, "key_name", normalize_fqdn(self.key_name, field="Rfc2136Dns.key_name")
+        )
+        if self.key_algorithm not in _TSIG_ALGORITHMS:
+            raise ValueError(
+                f"Rfc2136Dns.key_algorithm: {self.key_algorithm!r} is not a TSIG algorithm; "
+                f"use one of {', '.join(_TSIG_ALGORITHMS)}"
+            )
+        if isinstance(self.key_secret, str) and not self.key_secret:
+            raise ValueError("Rfc2136Dns.key_secret: the TSIG secret (base64) is required")
+        if (
+            isinstance(self.port, bool)
+            or not isinstance(self.port, int)
+            or not 0 < self.port < 65536
+        ):
+            raise ValueError(f"Rfc2136Dns.port: {self.port!r} is not a port number (1..65535)")
+        _check_ttl(self.ttl, "Rfc2136Dns.ttl", low=1)
+
+
+DnsTarget = CloudflareDns | ManualDns | Rfc2136Dns
+DNS_TARGET_TYPES = (CloudflareDns, ManualDns, Rfc2136Dns)

@@ -1,0 +1,274 @@
+"""Parse the multi-tenant stack config into validated component arguments.
+
+All checks run before any resource is created, and every error names the tenant and the
+field, e.g. ``tenants[1] (globex).domains[0].dns.zone: ...``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from okta_custom_domain.args import (
+    ManualCertificate,
+    OktaCustomDomainArgs,
+    OktaOrg,
+    ReadinessOptions,
+    VerificationOptions,
+)
+from okta_custom_domain.okta_urls import org_url_from
+from okta_custom_domain.targets import CloudflareDns, DnsTarget, ManualDns, Rfc2136Dns
+
+CONFIG_KEY = "tenants"
+"""The project config key (``okta-custom-domain:tenants``) that holds the tenant list."""
+
+DNS_TYPES = ("cloudflare", "manual", "rfc2136")
+
+
+class TenantConfigError(ValueError):
+    """A stack-config mistake, located by tenant and field."""
+
+
+@dataclass(frozen=True)
+class OktaOrgConfig:
+    """One Okta org: where it is and (secret) how to authenticate to it."""
+
+    org_name: str | None
+    base_url: str
+    org_url: str
+    api_token: str | None = field(default=None, repr=False)
+    client_id: str | None = None
+    private_key: str | None = field(default=None, repr=False)
+    private_key_id: str | None = None
+    scopes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DomainConfig:
+    """One custom domain of a tenant, ready to become an ``OktaCustomDomain``."""
+
+    resource_name: str
+    args: OktaCustomDomainArgs
+
+
+@dataclass(frozen=True)
+class TenantConfig:
+    """One tenant: its Okta org, optional Cloudflare token, and its domains."""
+
+    name: str
+    okta: OktaOrgConfig
+    cloudflare_api_token: str | None = field(default=None, repr=False)
+    domains: tuple[DomainConfig, ...] = ()
+
+
+class _Reader:
+    """Typed access to one config object, with errors that say where the value lives."""
+
+    def __init__(self, value: Any, where: str) -> None:
+        if not isinstance(value, Mapping):
+            raise TenantConfigError(f"{where}: expected an object, got {type(value).__name__}")
+        self.value = value
+        self.where = where
+
+    def at(self, key: str) -> str:
+        return f"{self.where}.{key}"
+
+    def text(self, key: str, *, required: bool = True, default: str | None = None) -> str | None:
+        raw = self.value.get(key)
+        if raw is None or raw == "":
+            if required:
+                raise TenantConfigError(f"{self.at(key)}: required, but not set")
+            return default
+        if not isinstance(raw, str):
+            raise TenantConfigError(f"{self.at(key)}: expected text, got {type(raw).__name__}")
+        return raw
+
+    def number(self, key: str, default: float | None) -> float | None:
+        raw = self.value.get(key)
+        if raw is None:
+            return default
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            raise TenantConfigError(f"{self.at(key)}: expected a number, got {raw!r}")
+        return raw
+
+    def integer(self, key: str, default: int) -> int:
+        raw = self.value.get(key, default)
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise TenantConfigError(f"{self.at(key)}: expected a whole number, got {raw!r}")
+        return raw
+
+    def child(self, key: str, *, required: bool = True) -> _Reader | None:
+        raw = self.value.get(key)
+        if raw is None:
+            if required:
+                raise TenantConfigError(f"{self.at(key)}: required, but not set")
+            return None
+        return _Reader(raw, self.at(key))
+
+    def items(self, key: str) -> list[Any]:
+        raw = self.value.get(key)
+        if not isinstance(raw, list) or not raw:
+            raise TenantConfigError(f"{self.at(key)}: give a non-empty list")
+        return raw
+
+
+def _okta_org(reader: _Reader) -> OktaOrgConfig:
+    org_name = reader.text("orgName", required=False)
+    base_url = reader.text("baseUrl", required=False, default="okta.com") or "okta.com"
+    explicit_url = reader.text("orgUrl", required=False)
+    if org_name is None and explicit_url is None:
+        raise TenantConfigError(
+            f"{reader.at('orgName')}: required (e.g. acme for acme.okta.com), or set orgUrl"
+        )
+    org_url = explicit_url or org_url_from(org_name or "", base_url)
+    api_token = reader.text("apiToken", required=False)
+    client_id = reader.text("clientId", required=False)
+    private_key = reader.text("privateKey", required=False)
+    if api_token is None and (client_id is None or private_key is None):
+        raise TenantConfigError(
+            f"{reader.where}: set apiToken (pulumi config set --path --secret "
+            f"'{reader.where}.apiToken' ...) or clientId and privateKey for a service app"
+        )
+    scopes_raw = reader.value.get("scopes", [])
+    if not isinstance(scopes_raw, list) or not all(isinstance(s, str) for s in scopes_raw):
+        raise TenantConfigError(f"{reader.at('scopes')}: expected a list of scope names")
+    return OktaOrgConfig(
+        org_name=org_name,
+        base_url=base_url,
+        org_url=org_url,
+        api_token=api_token,
+        client_id=client_id,
+        private_key=private_key,
+        private_key_id=reader.text("privateKeyId", required=False),
+        scopes=tuple(scopes_raw),
+    )
+
+
+def _dns_target(reader: _Reader) -> DnsTarget:
+    kind = reader.text("type")
+    try:
+        if kind == "cloudflare":
+            return CloudflareDns(
+                zone_id=reader.text("zoneId", required=False),
+                zone_name=reader.text("zoneName", required=False),
+                ttl=reader.integer("ttl", 300),
+            )
+        if kind == "manual":
+            return ManualDns(
+                zone=reader.text("zone") or "",
+                style=reader.text("style", required=False, default="label") or "label",
+                ttl=reader.integer("ttl", 300),
+            )
+        if kind == "rfc2136":
+            return Rfc2136Dns(
+                server=reader.text("server") or "",
+                zone=reader.text("zone") or "",
+                key_name=reader.text("keyName") or "",
+                key_secret=reader.text("keySecret") or "",
+                key_algorithm=reader.text("keyAlgorithm", required=False, default="hmac-sha256")
+                or "hmac-sha256",
+                port=reader.integer("port", 53),
+                ttl=reader.integer("ttl", 300),
+            )
+    except TenantConfigError:
+        raise
+    except ValueError as exc:
+        raise TenantConfigError(f"{reader.where}: {exc}") from exc
+    raise TenantConfigError(
+        f"{reader.at('type')}: {kind!r} is not a DNS target; use one of {', '.join(DNS_TYPES)}"
+    )
+
+
+def _readiness(reader: _Reader | None) -> ReadinessOptions:
+    if reader is None:
+        return ReadinessOptions()
+    nameservers = reader.value.get("nameservers")
+    try:
+        return ReadinessOptions(
+            timeout=reader.number("timeout", None),
+            interval=reader.number("interval", 2.0) or 2.0,
+            resolver=reader.text("resolver", required=False),
+            dns_port=reader.integer("dnsPort", 53),
+            nameservers=nameservers,
+            validating_resolver=reader.text("validatingResolver", required=False),
+        )
+    except ValueError as exc:
+        raise TenantConfigError(f"{reader.where}: {exc}") from exc
+
+
+def _domain(reader: _Reader, tenant: str, org: OktaOrgConfig) -> DomainConfig:
+    certificate = None
+    cert_reader = reader.child("certificate", required=False)
+    if cert_reader is not None:
+        certificate = ManualCertificate(
+            certificate=cert_reader.text("certificate") or "",
+            private_key=cert_reader.text("privateKey") or "",
+            certificate_chain=cert_reader.text("certificateChain", required=False),
+        )
+    dns_reader = reader.child("dns")
+    assert dns_reader is not None
+    target = _dns_target(dns_reader)
+    wait_for = reader.text("waitFor", required=False, default="COMPLETED") or "COMPLETED"
+    try:
+        args = OktaCustomDomainArgs(
+            domain=reader.text("domain") or "",
+            dns=target,
+            certificate_source_type=reader.text(
+                "certificateSourceType", required=False, default="OKTA_MANAGED"
+            )
+            or "OKTA_MANAGED",
+            brand_id=reader.text("brandId", required=False),
+            certificate=certificate,
+            readiness=_readiness(reader.child("readiness", required=False)),
+            verification=VerificationOptions(wait_for=wait_for),
+            okta_org=OktaOrg(org_url=org.org_url, credentials_tenant=tenant),
+        )
+    except TenantConfigError:
+        raise
+    except ValueError as exc:
+        raise TenantConfigError(f"{reader.where}: {exc}") from exc
+    label = args.domain.replace(".", "-")
+    return DomainConfig(resource_name=f"{tenant}-{label}", args=args)
+
+
+def parse_tenants(raw: Any) -> list[TenantConfig]:
+    """Validate the whole tenant list; raise ``TenantConfigError`` at the first mistake."""
+    if isinstance(raw, Mapping) or not isinstance(raw, Sequence) or isinstance(raw, str) or not raw:
+        raise TenantConfigError(
+            f"{CONFIG_KEY}: give a non-empty list of tenants (see Pulumi.example.yaml)"
+        )
+    tenants: list[TenantConfig] = []
+    seen_names: set[str] = set()
+    seen_domains: dict[str, str] = {}
+    for index, item in enumerate(raw):
+        reader = _Reader(item, f"{CONFIG_KEY}[{index}]")
+        name = reader.text("name") or ""
+        if not name.replace("-", "").isalnum():
+            raise TenantConfigError(
+                f"{reader.at('name')}: {name!r} may hold only letters, digits and '-'"
+            )
+        reader.where = f"{CONFIG_KEY}[{index}] ({name})"
+        if name in seen_names:
+            raise TenantConfigError(f"{reader.at('name')}: tenant {name!r} appears twice")
+        seen_names.add(name)
+        okta_reader = reader.child("okta")
+        assert okta_reader is not None
+        org = _okta_org(okta_reader)
+        cloudflare_reader = reader.child("cloudflare", required=False)
+        cf_token = cloudflare_reader.text("apiToken") if cloudflare_reader else None
+        domains = []
+        for d_index, d_item in enumerate(reader.items("domains")):
+            domain = _domain(_Reader(d_item, reader.at(f"domains[{d_index}]")), name, org)
+            owner = seen_domains.get(domain.args.domain)
+            if owner is not None:
+                raise TenantConfigError(
+                    f"{reader.at(f'domains[{d_index}]')}.domain: {domain.args.domain!r} is "
+                    f"already configured by {owner}; a domain can belong to one tenant only"
+                )
+            seen_domains[domain.args.domain] = f"tenant {name!r}"
+            domains.append(domain)
+        tenants.append(
+            TenantConfig(name=name, okta=org, cloudflare_api_token=cf_token, domains=tuple(domains))
+        )
+    return tenants

@@ -1,0 +1,48 @@
+"""Okta custom-domain API access: client, credentials, verification (no Pulumi imports here).
+
+The Pulumi dynamic resource lives in ``okta_custom_domain.okta.verification_provider``.
+"""
+
+from okta_custom_domain.okta.auth import ApiToken, OAuthServiceApp
+from okta_custom_domain.okta.client import (
+    DnsRecord,
+    LogEvent,
+    OktaDomain,
+    OktaDomainsClient,
+    PublicCertificate,
+    org_url_from,
+)
+from okta_custom_domain.okta.credentials import (
+    CredentialsError,
+    OktaCredentials,
+    resolve_credentials,
+)
+from okta_custom_domain.okta.errors import OktaApiError, OktaTransportError
+from okta_custom_domain.okta.verification import (
+    TxtValueRegenerated,
+    VerificationError,
+    VerificationProgress,
+    VerificationTimeout,
+    verify_and_wait,
+)
+
+__all__ = [
+    "ApiToken",
+    "CredentialsError",
+    "DnsRecord",
+    "LogEvent",
+    "OAuthServiceApp",
+    "OktaApiError",
+    "OktaCredentials",
+    "OktaDomain",
+    "OktaDomainsClient",
+    "OktaTransportError",
+    "PublicCertificate",
+    "TxtValueRegenerated",
+    "VerificationError",
+    "VerificationProgress",
+    "VerificationTimeout",
+    "org_url_from",
+    "resolve_credentials",
+    "verify_and_wait",
+]

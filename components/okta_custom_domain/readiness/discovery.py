@@ -1,0 +1,193 @@
+"""Which servers to ask: the zone cut, its NS set and every address of every name server.
+
+Like cert-manager, the zone is found by SOA queries climbing from the record's name, through a
+recursive resolver (the system's, or ``resolver``). With fixed ``nameservers`` that step is
+skipped for the server list; the zone is then found by asking the first of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import dns.asyncresolver
+import dns.exception
+import dns.name
+import dns.rdatatype
+import dns.resolver
+
+DEFAULT_DNS_PORT = 53
+
+
+class DiscoveryError(RuntimeError):
+    """The zone or its name servers could not be found; the message says what to check."""
+
+
+@dataclass(frozen=True)
+class NameServer:
+    """One authoritative address to query (``name`` is the NS name, when known)."""
+
+    name: str | None
+    address: str
+    port: int
+
+    @property
+    def endpoint(self) -> str:
+        host = f"[{self.address}]" if ":" in self.address else self.address
+        return f"{host}:{self.port}"
+
+    def label(self) -> str:
+        """``ns1.example.com 192.0.2.1:53`` (the form used in messages and outputs)."""
+        return f"{self.name} {self.endpoint}" if self.name else self.endpoint
+
+
+@dataclass(frozen=True)
+class ZoneServers:
+    """A zone and the addresses that must all serve it."""
+
+    zone: str | None
+    nameservers: tuple[NameServer, ...]
+    problems: tuple[str, ...] = ()
+
+
+def parse_host_port(text: str, default_port: int, *, field: str) -> tuple[str, int]:
+    """``host``, ``host:port``, ``[v6]:port`` or a bare IPv6 address into (host, port)."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"{field}: a host or host:port is required, got {text!r}")
+    value = text.strip()
+    host, port_text = value, ""
+    if value.startswith("["):
+        end = value.find("]")
+        if end < 0:
+            raise ValueError(f"{field}: {text!r} has '[' without ']'; write [2001:db8::1]:53")
+        host, rest = value[1:end], value[end + 1 :]
+        if rest and not rest.startswith(":"):
+            raise ValueError(f"{field}: {text!r}: after ']' only ':port' may follow")
+        port_text = rest[1:]
+    elif value.count(":") == 1:
+        host, port_text = value.split(":")
+    if not host:
+        raise ValueError(f"{field}: {text!r} has no host; write HOST or HOST:PORT")
+    port = default_port
+    if port_text:
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise ValueError(f"{field}: {text!r} has a bad port; use a number from 1 to 65535")
+        port = int(port_text)
+    return host, port
+
+
+def is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def make_resolver(
+    resolver: str | None, *, timeout: float, retries: int, default_port: int = DEFAULT_DNS_PORT
+) -> dns.asyncresolver.Resolver:
+    """A stub resolver for discovery: the system's, or the given ``host[:port]`` (no cache)."""
+    lifetime = timeout * (max(0, retries) + 1)
+    if resolver is None:
+        stub = dns.asyncresolver.Resolver(configure=True)
+    else:
+        host, port = parse_host_port(resolver, default_port, field="resolver")
+        if not is_address(host):
+            raise ValueError(f"resolver: {resolver!r} must be an IP address (with optional :port)")
+        stub = dns.asyncresolver.Resolver(configure=False)
+        stub.nameservers = [host]
+        stub.port = port
+    stub.timeout = timeout
+    stub.lifetime = lifetime
+    stub.use_edns(0, 0, 4096)
+    return stub
+
+
+async def find_zone(name: str, stub: dns.asyncresolver.Resolver) -> str:
+    """The zone that holds ``name`` (the closest enclosing SOA)."""
+    try:
+        zone = await dns.asyncresolver.zone_for_name(name, resolver=stub, lifetime=stub.lifetime)
+    except dns.resolver.NoRootSOA as exc:
+        raise DiscoveryError(f"no zone holds {name}: no SOA found up to the root") from exc
+    except dns.exception.Timeout as exc:
+        raise DiscoveryError(
+            f"the resolver {_describe(stub)} did not answer the SOA queries for {name}"
+        ) from exc
+    except dns.resolver.NoNameservers as exc:
+        raise DiscoveryError(
+            f"the resolver {_describe(stub)} failed every SOA query for {name} ({exc})"
+        ) from exc
+    except dns.exception.DNSException as exc:
+        raise DiscoveryError(f"finding the zone of {name} failed: {exc}") from exc
+    return zone.to_text(omit_final_dot=True).lower()
+
+
+def _describe(stub: dns.asyncresolver.Resolver) -> str:
+    return ", ".join(f"{ns}:{stub.port}" for ns in stub.nameservers)
+
+
+async def _addresses(name: str, stub: dns.asyncresolver.Resolver) -> tuple[list[str], str | None]:
+    """IPv4 and IPv6 addresses of ``name``; a problem text when it has none."""
+    found: list[str] = []
+    errors: list[str] = []
+    for rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
+        try:
+            answer = await stub.resolve(name, rdtype, raise_on_no_answer=False)
+        except dns.resolver.NXDOMAIN:
+            return [], f"name server {name} does not exist (NXDOMAIN)"
+        except dns.exception.DNSException as exc:
+            errors.append(f"{dns.rdatatype.to_text(rdtype)}: {exc}")
+            continue
+        if answer.rrset is not None:
+            found.extend(rdata.to_text() for rdata in answer.rrset)
+    if found:
+        return found, None
+    detail = f" ({'; '.join(errors)})" if errors else ""
+    return [], f"name server {name} has no A or AAAA address{detail}"
+
+
+async def zone_nameservers(
+    zone: str, stub: dns.asyncresolver.Resolver, dns_port: int
+) -> ZoneServers:
+    """Every address of every NS of ``zone``, queried on ``dns_port``."""
+    try:
+        answer = await stub.resolve(zone, dns.rdatatype.NS)
+    except dns.exception.DNSException as exc:
+        raise DiscoveryError(f"the NS set of zone {zone} could not be read: {exc}") from exc
+    assert answer.rrset is not None
+    names = sorted({rdata.target.to_text(omit_final_dot=True).lower() for rdata in answer.rrset})
+    lookups = await asyncio.gather(*(_addresses(name, stub) for name in names))
+    servers: list[NameServer] = []
+    problems: list[str] = []
+    for name, (addresses, problem) in zip(names, lookups, strict=True):
+        servers.extend(NameServer(name, address, dns_port) for address in sorted(addresses))
+        if problem:
+            problems.append(problem)
+    if not servers:
+        raise DiscoveryError(f"no name server of zone {zone} has an address: {'; '.join(problems)}")
+    return ZoneServers(zone, tuple(servers), tuple(problems))
+
+
+async def fixed_nameservers(
+    specs: Sequence[str], stub: dns.asyncresolver.Resolver | None, dns_port: int
+) -> tuple[NameServer, ...]:
+    """The ``--nameserver`` list: IPs as given, host names resolved through ``stub``."""
+    servers: list[NameServer] = []
+    for index, spec in enumerate(specs):
+        host, port = parse_host_port(spec, dns_port, field=f"nameservers[{index}]")
+        if is_address(host):
+            servers.append(NameServer(None, host, port))
+            continue
+        if stub is None:
+            raise ValueError(
+                f"nameservers[{index}]: {spec!r} is a host name; give an IP address "
+                "or a resolver to look it up"
+            )
+        addresses, problem = await _addresses(host, stub)
+        if problem:
+            raise DiscoveryError(f"nameservers[{index}]: {problem}")
+        servers.extend(NameServer(host, address, port) for address in addresses)
+    return tuple(servers)

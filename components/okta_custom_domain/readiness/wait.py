@@ -1,0 +1,155 @@
+"""Poll until every authoritative server serves the records, or fail with the full diagnosis.
+
+The interval starts short (records usually appear within seconds of the API call that wrote
+them) and backs off to a cap, so a long CI timeout does not mean thousands of queries. Under
+Pulumi only the final error reaches the user, so the timeout error carries the whole diagnosis.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from okta_custom_domain.readiness.check import (
+    DEFAULT_QUERY_TIMEOUT,
+    DEFAULT_RETRIES,
+    ReadinessChecker,
+    as_records,
+    make_options,
+    run_sync,
+)
+from okta_custom_domain.readiness.discovery import DEFAULT_DNS_PORT
+from okta_custom_domain.readiness.records import ExpectedRecord
+from okta_custom_domain.readiness.report import ReadinessReport
+
+DEFAULT_TIMEOUT = 1800.0
+DEFAULT_INTERVAL = 2.0
+DEFAULT_MAX_INTERVAL = 30.0
+BACKOFF = 1.5
+
+Progress = Callable[[str], None]
+
+
+class ReadinessTimeout(TimeoutError):
+    """The records were not served everywhere in time; the message is the last diagnosis."""
+
+    def __init__(self, report: ReadinessReport, timeout: float, polls: int) -> None:
+        self.report = report
+        self.timeout = timeout
+        self.polls = polls
+        lines = [
+            f"DNS records not ready after {timeout:g} s ({polls} checks of every "
+            "authoritative server).",
+            f"Last check: {report.progress_line()}",
+            "Diagnosis:",
+            *(f"- {line}" for line in report.diagnosis),
+        ]
+        servers = report.servers_checked()
+        if servers:
+            lines.append(f"Servers checked: {', '.join(servers)}")
+        super().__init__("\n".join(lines))
+
+
+def validate_timing(timeout: float, interval: float, max_interval: float) -> None:
+    """Reject timings that cannot work, naming the field."""
+    for field, value in (("timeout", timeout), ("interval", interval)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise ValueError(f"{field}: {value!r} must be a positive number of seconds")
+    if isinstance(max_interval, bool) or not isinstance(max_interval, (int, float)):
+        raise ValueError(f"max_interval: {max_interval!r} must be a number of seconds")
+    if max_interval < interval:
+        raise ValueError(
+            f"max_interval: {max_interval!r} is below interval {interval!r}; raise it or "
+            "lower interval"
+        )
+
+
+def next_interval(current: float, cap: float) -> float:
+    """Back off geometrically to ``cap``."""
+    return min(current * BACKOFF, cap)
+
+
+async def wait_until_ready_async(
+    records: Iterable[Mapping[str, Any] | ExpectedRecord],
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    interval: float = DEFAULT_INTERVAL,
+    max_interval: float = DEFAULT_MAX_INTERVAL,
+    progress: Progress | None = None,
+    resolver: str | None = None,
+    dns_port: int = DEFAULT_DNS_PORT,
+    nameservers: Iterable[str] | None = None,
+    validating_resolver: str | None = None,
+    query_timeout: float = DEFAULT_QUERY_TIMEOUT,
+    retries: int = DEFAULT_RETRIES,
+) -> ReadinessReport:
+    """Async form of :func:`wait_until_ready`."""
+    validate_timing(timeout, interval, max_interval)
+    checker = ReadinessChecker(
+        as_records(records),
+        make_options(
+            resolver=resolver,
+            dns_port=dns_port,
+            nameservers=nameservers,
+            validating_resolver=validating_resolver,
+            query_timeout=query_timeout,
+            retries=retries,
+        ),
+    )
+    started = time.monotonic()
+    deadline = started + timeout
+    current = interval
+    polls = 0
+    while True:
+        report = await checker.check()
+        polls += 1
+        now = time.monotonic()
+        if progress is not None:
+            elapsed, remaining = now - started, max(0.0, deadline - now)
+            progress(
+                f"[{elapsed:5.1f}s elapsed, {remaining:.0f}s left, check {polls}, "
+                f"{report.queries_sent} queries] {report.progress_line()}"
+            )
+        if report.ready:
+            return report
+        if now >= deadline:
+            raise ReadinessTimeout(report, timeout, polls)
+        await asyncio.sleep(min(current, deadline - now))
+        current = next_interval(current, max_interval)
+
+
+def wait_until_ready(
+    records: Iterable[Mapping[str, Any] | ExpectedRecord],
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    interval: float = DEFAULT_INTERVAL,
+    max_interval: float = DEFAULT_MAX_INTERVAL,
+    progress: Progress | None = None,
+    resolver: str | None = None,
+    dns_port: int = DEFAULT_DNS_PORT,
+    nameservers: Iterable[str] | None = None,
+    validating_resolver: str | None = None,
+    query_timeout: float = DEFAULT_QUERY_TIMEOUT,
+    retries: int = DEFAULT_RETRIES,
+) -> ReadinessReport:
+    """Poll until every authoritative server serves ``records``; raise ReadinessTimeout if not.
+
+    ``progress`` receives one line per poll. Bad input raises ValueError (RecordError) at once.
+    """
+    return run_sync(
+        wait_until_ready_async(
+            records,
+            timeout=timeout,
+            interval=interval,
+            max_interval=max_interval,
+            progress=progress,
+            resolver=resolver,
+            dns_port=dns_port,
+            nameservers=nameservers,
+            validating_resolver=validating_resolver,
+            query_timeout=query_timeout,
+            retries=retries,
+        )
+    )

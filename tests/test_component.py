@@ -15,7 +15,7 @@ from okta_custom_domain import (
     OktaCustomDomainArgs,
 )
 from okta_custom_domain.component import TYPE_TOKEN
-from pulumi_harness import (
+from okta_custom_domain.testing.pulumi_mocks import (
     OKTA_CNAME_TARGET,
     OKTA_TXT_VALUE,
     OktaMocks,

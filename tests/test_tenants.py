@@ -10,7 +10,7 @@ import pytest
 from okta_custom_domain import CloudflareDns, ManualDns, Rfc2136Dns
 from okta_custom_domain.program import build_program, main
 from okta_custom_domain.tenants import TenantConfigError, parse_tenants
-from pulumi_harness import OktaMocks, run_program
+from okta_custom_domain.testing.pulumi_mocks import OktaMocks, run_program
 
 TOKEN = "00SECRET-okta-token-value"
 CF_TOKEN = "cf-secret-token-value-0123456789"

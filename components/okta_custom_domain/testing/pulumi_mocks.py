@@ -1,4 +1,4 @@
-"""Run a Pulumi program under mocks and record every registration, with its dependencies.
+"""Run a Pulumi program under mocks that answer like Okta and Cloudflare; record registrations.
 
 Each run gets a fresh event loop and fresh mocks, so tests share no runtime state.
 """

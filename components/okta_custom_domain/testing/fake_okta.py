@@ -158,7 +158,10 @@ class FakeOkta:
         port = self._server.server_address[1]
         self.url = f"http://{self._host}:{port}"
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="fake-okta", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-okta",
+            daemon=True,
         )
         self._thread.start()
         return self

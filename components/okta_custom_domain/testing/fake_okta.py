@@ -153,7 +153,7 @@ class FakeOkta:
         if self._server is not None:
             return self
         handler = type("_BoundHandler", (_Handler,), {"fake": self})
-        self._server = ThreadingHTTPServer((self._host, 0), handler)
+        self._server = _QuietServer((self._host, 0), handler)
         self._server.daemon_threads = True
         port = self._server.server_address[1]
         self.url = f"http://{self._host}:{port}"
@@ -757,6 +757,16 @@ class FakeOkta:
             d = self._create(name, str(source))
             self._event("initiate", d, "SUCCESS", None)
             return self._domain_json(d, full=True)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client that gave up (timeout) closes the socket: that is expected, not an error."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

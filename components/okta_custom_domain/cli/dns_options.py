@@ -1,0 +1,64 @@
+"""The DNS options shared by ``check`` and ``doctor``: where to look the records up.
+
+One definition, so both commands accept the same flags with the same meaning and the same
+validation errors (``CheckOptions`` names the field and the fix).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from okta_custom_domain.readiness.check import (
+    DEFAULT_QUERY_TIMEOUT,
+    DEFAULT_RETRIES,
+    CheckOptions,
+    make_options,
+)
+from okta_custom_domain.readiness.discovery import DEFAULT_DNS_PORT
+
+
+def add_dns_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--resolver``, ``--dns-port``, ``--nameserver``, ``--validating-resolver``."""
+    group = parser.add_argument_group("DNS")
+    group.add_argument(
+        "--resolver",
+        metavar="HOST[:PORT]",
+        help="recursive resolver used to find the zone and its name servers (default: system)",
+    )
+    group.add_argument(
+        "--dns-port",
+        type=int,
+        default=DEFAULT_DNS_PORT,
+        metavar="N",
+        help=f"port of the authoritative servers (default {DEFAULT_DNS_PORT})",
+    )
+    group.add_argument(
+        "--nameserver",
+        action="append",
+        metavar="HOST[:PORT]",
+        help="ask these authoritative servers instead of discovering the NS set (repeatable)",
+    )
+    group.add_argument(
+        "--validating-resolver",
+        metavar="HOST[:PORT]",
+        help="also ask this DNSSEC-validating resolver once the records look right",
+    )
+    group.add_argument(
+        "--query-timeout",
+        type=float,
+        default=DEFAULT_QUERY_TIMEOUT,
+        metavar="S",
+        help=f"seconds to wait for one DNS answer (default {DEFAULT_QUERY_TIMEOUT:g})",
+    )
+
+
+def check_options_from(args: argparse.Namespace) -> CheckOptions:
+    """The readiness ``CheckOptions`` of parsed arguments; ``ValueError`` names a bad flag."""
+    return make_options(
+        resolver=args.resolver,
+        dns_port=args.dns_port,
+        nameservers=args.nameserver,
+        validating_resolver=args.validating_resolver,
+        query_timeout=args.query_timeout,
+        retries=DEFAULT_RETRIES,
+    )

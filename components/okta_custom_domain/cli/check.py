@@ -1,0 +1,137 @@
+"""``okta-custom-domain check``: are the records on every authoritative server, and if not, why.
+
+Exit 0 ready, 1 not ready (diagnosis printed), 2 bad usage. Progress lines go to stderr so
+``--json`` output on stdout stays machine-readable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from okta_custom_domain.cli.dns_options import add_dns_options, check_options_from
+from okta_custom_domain.readiness.check import ReadinessChecker, run_sync
+from okta_custom_domain.readiness.records import ExpectedRecord, check_consistency, parse_assignment
+from okta_custom_domain.readiness.report import ReadinessReport
+from okta_custom_domain.readiness.wait import (
+    DEFAULT_INTERVAL,
+    DEFAULT_MAX_INTERVAL,
+    DEFAULT_TIMEOUT,
+    ReadinessTimeout,
+    validate_timing,
+    wait_until_ready,
+)
+
+EXIT_READY, EXIT_NOT_READY, EXIT_USAGE = 0, 1, 2
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``check`` sub-command."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "check",
+        help="check that every authoritative DNS server serves the records Okta asks for",
+        description=(
+            "Ask every authoritative server of the zone (RD cleared) for the CNAME and TXT "
+            "records Okta shows for a custom domain, and name what is wrong when they are "
+            "not served everywhere. Exit 0 ready, 1 not ready, 2 bad usage."
+        ),
+    )
+    parser.add_argument(
+        "--cname",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="expected CNAME, e.g. login.example.com=acme.customdomains.okta.com (repeatable)",
+    )
+    parser.add_argument(
+        "--txt",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="expected TXT, e.g. _acme-challenge.login.example.com=VALUE (repeatable)",
+    )
+    add_dns_options(parser)
+    parser.add_argument("--wait", action="store_true", help="poll until ready or --timeout")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="S",
+        help=f"with --wait: give up after S seconds (default {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=DEFAULT_INTERVAL,
+        metavar="S",
+        help=f"with --wait: first poll interval, backing off to "
+        f"{DEFAULT_MAX_INTERVAL:g} s (default {DEFAULT_INTERVAL:g})",
+    )
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.set_defaults(handler=run)
+
+
+def _records(args: argparse.Namespace) -> list[ExpectedRecord]:
+    records = [parse_assignment("CNAME", text, field=f"--cname {text}") for text in args.cname] + [
+        parse_assignment("TXT", text, field=f"--txt {text}") for text in args.txt
+    ]
+    if not records:
+        raise ValueError("give at least one --cname NAME=VALUE or --txt NAME=VALUE")
+    check_consistency(records)
+    return records
+
+
+def _print_report(report: ReadinessReport, as_json: bool) -> None:
+    if as_json:
+        print(report.to_json())
+        return
+    print("READY" if report.ready else "NOT READY")
+    for record in report.records:
+        state = "ok " if record.ready else "-- "
+        print(f"{state} {record.record.label()} = {record.record.value!r}")
+        for server in record.servers:
+            mark = "ok " if server.matches else "-- "
+            found = server.error or (
+                f"{server.rcode}{'' if server.authoritative else ' (no AA)'} "
+                f"{', '.join(server.answer) or '-'}"
+            )
+            print(f"      {mark}{server.label_with_serial()}: {found}")
+    if report.diagnosis:
+        print("Diagnosis:")
+        for line in report.diagnosis:
+            print(f"  - {line}")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler: validate (exit 2), check or wait, print, exit 0/1."""
+    try:
+        records = _records(args)
+        options = check_options_from(args)
+        if args.wait:
+            validate_timing(args.timeout, args.interval, max(args.interval, DEFAULT_MAX_INTERVAL))
+    except ValueError as exc:
+        print(f"okta-custom-domain check: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.wait:
+        report = run_sync(ReadinessChecker(records, options).check())
+    else:
+        try:
+            report = wait_until_ready(
+                records,
+                timeout=args.timeout,
+                interval=args.interval,
+                max_interval=max(args.interval, DEFAULT_MAX_INTERVAL),
+                progress=lambda line: print(line, file=sys.stderr, flush=True),
+                resolver=options.resolver,
+                dns_port=options.dns_port,
+                nameservers=options.nameservers,
+                validating_resolver=options.validating_resolver,
+                query_timeout=options.query_timeout,
+                retries=options.retries,
+            )
+        except ReadinessTimeout as exc:
+            print(f"timed out after {args.timeout:g} s", file=sys.stderr)
+            report = exc.report
+    _print_report(report, args.json)
+    return EXIT_READY if report.ready else EXIT_NOT_READY

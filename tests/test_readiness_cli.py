@@ -1,0 +1,128 @@
+"""``okta-custom-domain check``: exit codes 0/1/2, diagnosis text, --json, --wait progress."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from dns_fixtures import (  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest
+    CNAME_TARGET,
+    DOMAIN,
+    TXT_NAME,
+    TXT_VALUE,
+    correct_zone_records,
+    dns_zone,
+)
+from okta_custom_domain.cli import main
+from okta_custom_domain.testing.dns_server import TwoServerZone
+
+__all__ = ["dns_zone"]
+
+
+def argv(zone: TwoServerZone, *extra: str) -> list[str]:
+    return [
+        "check",
+        "--cname",
+        f"{DOMAIN}={CNAME_TARGET}",
+        "--txt",
+        f"{TXT_NAME}={TXT_VALUE}",
+        "--resolver",
+        f"127.0.0.2:{zone.port}",
+        "--dns-port",
+        str(zone.port),
+        "--query-timeout",
+        "0.5",
+        *extra,
+    ]
+
+
+def test_ready_exits_0(dns_zone: TwoServerZone, capsys: pytest.CaptureFixture[str]) -> None:
+    dns_zone.set_records(correct_zone_records())
+    assert main(argv(dns_zone)) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("READY")
+    assert f"ns2.example.test 127.0.0.3:{dns_zone.port}" in out
+
+
+def test_not_ready_exits_1_with_diagnosis(
+    dns_zone: TwoServerZone, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dns_zone.set_records(correct_zone_records("stale"))
+    assert main(argv(dns_zone)) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("NOT READY")
+    assert "Diagnosis:" in out and "stale" in out and repr(TXT_VALUE) in out
+
+
+def test_json_report(dns_zone: TwoServerZone, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv(dns_zone, "--json")) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["ready"] is False
+    assert [cause["code"] for cause in report["causes"]] == ["missing_everywhere"] * 2
+    assert report["negative_cache_seconds"] == 60
+
+
+def test_wait_prints_progress_on_stderr_and_times_out(
+    dns_zone: TwoServerZone, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(argv(dns_zone, "--wait", "--timeout", "0.5", "--interval", "0.2", "--json"))
+    assert code == 1
+    captured = capsys.readouterr()
+    progress = [line for line in captured.err.splitlines() if "check " in line]
+    assert len(progress) >= 2 and "not yet on" in progress[0]
+    assert "timed out after 0.5 s" in captured.err
+    assert json.loads(captured.out)["ready"] is False
+
+
+def test_wait_until_ready_exits_0(
+    dns_zone: TwoServerZone, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dns_zone.set_records(correct_zone_records())
+    assert main(argv(dns_zone, "--wait", "--timeout", "5", "--interval", "0.2")) == 0
+    assert "ready: 2/2" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["check"], "at least one --cname"),
+        (["check", "--cname", "login.example.test"], "NAME=VALUE"),
+        (["check", "--txt", 'a.example.test="quoted"'], "quote"),
+        (["check", "--cname", "a.example.test=x.test", "--resolver", "name.test"], "resolver"),
+        (["check", "--cname", "a.example.test=x.test", "--dns-port", "0"], "dns_port"),
+        (["check", "--cname", "a.example.test=x.test", "--wait", "--timeout", "0"], "timeout"),
+        (
+            ["check", "--cname", "a.example.test=x.test", "--cname", "a.example.test=y.test"],
+            "two different CNAME",
+        ),
+    ],
+)
+def test_bad_input_exits_2(
+    args: list[str], fragment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(args) == 2
+    assert fragment in capsys.readouterr().err
+
+
+def test_argparse_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["check", "--dns-port", "fifty"])
+    assert caught.value.code == 2
+    assert "--dns-port" in capsys.readouterr().err
+
+
+def test_console_script(dns_zone: TwoServerZone) -> None:
+    dns_zone.set_records(correct_zone_records())
+    script = Path(sys.executable).with_name("okta-custom-domain")
+    done = subprocess.run(
+        [str(script), *argv(dns_zone, "--json")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["ready"] is True

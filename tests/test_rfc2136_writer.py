@@ -203,7 +203,7 @@ def _failure(writer: Rfc2136Writer, fqdn: str) -> Rfc2136Error:
     with pytest.raises(Rfc2136Error) as info:
         writer.replace(fqdn, "TXT", ["value"], 60)
     message = str(info.value)
-    assert f"{writer.server}:{writer.port}" in message
+    assert writer.endpoint in message
     assert f"zone {writer.zone}" in message
     assert f"key {writer.key.name}" in message
     assert_clean(message + repr(info.value))
@@ -277,3 +277,18 @@ def test_logs_never_carry_the_secret(
     for text in (caplog.text, captured.out, captured.err, repr(writer)):
         assert_clean(text)
         assert wrong.secret not in text
+
+
+def test_ipv6_loopback_server() -> None:
+    knot = dns_server.AuthoritativeServer(
+        "::1", tsig=dns_server.TsigKey(KEY_NAME, "hmac-sha256", SECRET)
+    )
+    knot.add_zone(ZONE, dns_server.zone_text(ZONE, serial=1, nameservers=[(f"ns1.{ZONE}", "::1")]))
+    key = TsigKey(name=KEY_NAME, secret=SECRET)
+    with knot:
+        writer = Rfc2136Writer("::1", ZONE, key, port=knot.port, timeout=2.0, retries=0)
+        assert writer.endpoint == f"[::1]:{knot.port}"
+        writer.replace(f"v6.{ZONE}", "TXT", ["over ipv6"], 60)
+        assert writer.read(f"v6.{ZONE}", "TXT") == ["over ipv6"]
+    error = _failure(writer, f"v6.{ZONE}")  # the server is gone now
+    assert f"[::1]:{knot.port}" in str(error)

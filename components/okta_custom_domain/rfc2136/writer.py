@@ -211,8 +211,14 @@ class Rfc2136Writer:
                     rcode=dns.rcode.to_text(reply.rcode()),
                 )
 
+    @property
+    def endpoint(self) -> str:
+        """``server:port`` as people write it (``[::1]:53`` for an IPv6 address)."""
+        host = f"[{self.server}]" if ":" in self.server else self.server
+        return f"{host}:{self.port}"
+
     def _where(self) -> str:
-        return f"at {self.server}:{self.port} (zone {self.zone}, TSIG key {self.key.name})"
+        return f"at {self.endpoint} (zone {self.zone}, TSIG key {self.key.name})"
 
     def _error(self, action: str, problem: str, *, rcode: str | None = None) -> Rfc2136Error:
         return Rfc2136Error(
@@ -258,7 +264,7 @@ class Rfc2136Writer:
                 return self._tcp_roundtrip(wire)
             except ConnectionRefusedError:
                 last = (
-                    f"connection refused: nothing listens on TCP {self.server}:{self.port}; "
+                    f"connection refused: nothing listens on TCP {self.endpoint}; "
                     "check server and port, and that the DNS server is running"
                 )
             except TimeoutError:

@@ -113,6 +113,8 @@ def test_check_normalises(
     assert result["port"] == server.port and isinstance(result["port"], int)
     assert result["ttl"] == 300 and isinstance(result["ttl"], int)
     assert result["key_algorithm"] == "hmac-sha256"
+    assert result["key_secret"] == SECRET  # an input registered secret by Rfc2136Record
+    assert_no_secret(result, allow_key=True)
     defaults = checked(provider, {k: v for k, v in inputs(server).items() if k not in ("ttl",)})
     assert defaults["ttl"] == 300
 
@@ -192,6 +194,7 @@ def test_diff(provider: Rfc2136RecordProvider, server: dns_server.AuthoritativeS
         assert moved.replaces == [key]
         assert moved.delete_before_replace is True
 
+    assert_no_secret(vars(secret))  # the diff names the key, never the value
     unknown = provider.diff("id", olds, {**olds, "values": Unknown()})
     assert unknown.changes is True
 

@@ -10,16 +10,23 @@ import pulumi_okta as okta
 import pytest
 from okta_custom_domain import (
     CloudflareDns,
+    ManualCertificate,
     ManualDns,
     OktaCustomDomain,
     OktaCustomDomainArgs,
+    OktaOrg,
+    ReadinessOptions,
+    Rfc2136Dns,
+    VerificationOptions,
 )
 from okta_custom_domain.component import TYPE_TOKEN
+from okta_custom_domain.testing.certs import make_certificate
 from okta_custom_domain.testing.pulumi_mocks import (
     OKTA_CNAME_TARGET,
     OKTA_TXT_VALUE,
     OktaMocks,
     ProgramRun,
+    Registration,
     okta_dns_records,
     run_program,
 )
@@ -44,7 +51,11 @@ def one_domain(args: OktaCustomDomainArgs, mocks: OktaMocks | None = None) -> Pr
 
 
 def cloudflare_args(**overrides: Any) -> OktaCustomDomainArgs:
-    values: dict[str, Any] = {"domain": "Login.Example.com", "dns": CloudflareDns(zone_id=ZONE_ID)}
+    values: dict[str, Any] = {
+        "domain": "Login.Example.com",
+        "dns": CloudflareDns(zone_id=ZONE_ID),
+        "okta_org": OktaOrg(org_url="https://acme.okta.com", credentials_tenant="acme"),
+    }
     values.update(overrides)
     return OktaCustomDomainArgs(**values)
 
@@ -78,14 +89,8 @@ def test_cloudflare_records_names_values_and_dependency(
 ) -> None:
     extra: dict[str, Any] = {"certificate_source_type": certificate_source_type}
     if certificate_source_type == "MANUAL":
-        from okta_custom_domain import ManualCertificate
-
-        extra["certificate"] = ManualCertificate(certificate="cert", private_key="key")
-    try:
-        args = cloudflare_args(**extra)
-    except ValueError:
-        pytest.fail("valid MANUAL args refused")
-    run = one_domain(args)
+        extra["certificate"] = manual_certificate()
+    run = one_domain(cloudflare_args(**extra))
     domain = run.one(DOMAIN_TYPE)
     cname = run.one(CF_RECORD_TYPE, "-cname")
     txt = run.one(CF_RECORD_TYPE, "-txt")
@@ -219,3 +224,169 @@ def test_two_components_in_one_program_do_not_collide() -> None:
         "b.example.com",
     ]
     assert len(run.of_type(CF_RECORD_TYPE)) == 4
+
+
+READINESS = "okta-custom-domain-dns-ready"
+DYNAMIC = "pulumi-python:dynamic:Resource"
+
+
+def manual_certificate(domain: str = "login.example.com", **kwargs: Any) -> ManualCertificate:
+    generated = make_certificate(domain, **kwargs)
+    return ManualCertificate(
+        certificate=generated.certificate_pem,
+        certificate_chain=generated.chain_pem,
+        private_key=generated.private_key_pem,
+    )
+
+
+def dynamic(run: ProgramRun, suffix: str) -> Registration:
+    return run.one(DYNAMIC, suffix)
+
+
+def test_graph_is_domain_records_readiness_verification() -> None:
+    run = one_domain(cloudflare_args())
+    domain = run.one(DOMAIN_TYPE)
+    records = run.of_type(CF_RECORD_TYPE)
+    readiness = dynamic(run, "-dns-ready")
+    verification = dynamic(run, "-verification")
+    for record in records:
+        assert record.urn in readiness.dependencies, "readiness must wait for the records"
+    assert domain.urn in readiness.dependencies
+    assert readiness.urn in verification.dependencies, "verification must wait for readiness"
+    assert verification.inputs["domain_id"] == "OcDacme-domain"
+    assert verification.inputs["org_url"] == "https://acme.okta.com"
+    assert verification.inputs["credentials_tenant"] == "acme"
+    assert verification.inputs["wait_for"] == "COMPLETED"
+
+
+def test_readiness_gets_the_records_and_options() -> None:
+    options = ReadinessOptions(
+        timeout=60,
+        interval=1,
+        resolver="127.0.0.1:5353",
+        dns_port=5353,
+        nameservers=["127.0.0.2:5353"],
+        validating_resolver="127.0.0.9",
+    )
+    run = one_domain(cloudflare_args(readiness=options))
+    readiness = dynamic(run, "-dns-ready")
+    assert readiness.inputs["records"] == [
+        {"type": "CNAME", "fqdn": "login.example.com", "value": OKTA_CNAME_TARGET},
+        {"type": "TXT", "fqdn": "_acme-challenge.login.example.com", "value": OKTA_TXT_VALUE},
+    ]
+    assert readiness.inputs["timeout"] == 60
+    assert readiness.inputs["interval"] == 1
+    assert readiness.inputs["resolver"] == "127.0.0.1:5353"
+    assert readiness.inputs["dns_port"] == 5353
+    assert readiness.inputs["nameservers"] == ["127.0.0.2:5353"]
+    assert readiness.inputs["validating_resolver"] == "127.0.0.9"
+
+
+def test_manual_dns_waits_hours_by_default_cloudflare_thirty_minutes() -> None:
+    manual = one_domain(cloudflare_args(dns=ManualDns(zone="example.com")))
+    assert dynamic(manual, "-dns-ready").inputs["timeout"] == 4 * 3600
+    cloud = one_domain(cloudflare_args())
+    assert dynamic(cloud, "-dns-ready").inputs["timeout"] == 1800
+
+
+def test_verification_inputs_change_when_a_record_value_changes() -> None:
+    def regenerated(domain: str, certificate_source_type: str) -> list[dict[str, Any]]:
+        records = okta_dns_records(domain, certificate_source_type)
+        records[0]["values"] = ["a-regenerated-txt-value"]
+        return records
+
+    first = dynamic(one_domain(cloudflare_args()), "-verification").inputs["records"]
+    second = dynamic(
+        one_domain(cloudflare_args(), OktaMocks(record_override=regenerated)), "-verification"
+    ).inputs["records"]
+    assert first != second
+    assert {
+        "type": "TXT",
+        "fqdn": "_acme-challenge.login.example.com",
+        "value": "a-regenerated-txt-value",
+    } in second
+
+
+def test_verification_options_pass_through() -> None:
+    options = VerificationOptions(wait_for="VERIFIED", timeout=99, poll_interval=3)
+    verification = dynamic(one_domain(cloudflare_args(verification=options)), "-verification")
+    assert (verification.inputs["wait_for"], verification.inputs["timeout"]) == ("VERIFIED", 99)
+    assert verification.inputs["poll_interval"] == 3
+
+
+def test_no_credential_reaches_verification_inputs() -> None:
+    run = one_domain(cloudflare_args())
+    verification = dynamic(run, "-verification")
+    assert set(verification.inputs) - {"__provider"} <= {
+        "domain_id",
+        "domain",
+        "org_url",
+        "credentials_tenant",
+        "records",
+        "wait_for",
+        "timeout",
+        "poll_interval",
+        "validation_status",
+        "verified_at",
+        "certificate_expiration",
+        "elapsed_seconds",
+    }
+
+
+def test_org_url_defaults_to_okta_config() -> None:
+    def program() -> dict[str, Any]:
+        OktaCustomDomain("acme", cloudflare_args(okta_org=OktaOrg()))
+        return {}
+
+    run = run_program(program, config={"okta:orgName": "acme", "okta:baseUrl": "oktapreview.com"})
+    assert dynamic(run, "-verification").inputs["org_url"] == "https://acme.oktapreview.com"
+
+
+def test_org_url_missing_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OKTA_ORG_NAME", raising=False)
+    with pytest.raises(
+        Exception, match=r"okta_org\.org_url: the verification step needs the Okta org"
+    ):
+        run_program(
+            lambda: {"c": OktaCustomDomain("a", cloudflare_args(okta_org=OktaOrg())).domain_id}
+        )
+
+
+def test_manual_certificate_uploaded_after_dns_verification_then_completed() -> None:
+    bundle = manual_certificate()
+    run = one_domain(cloudflare_args(certificate_source_type="MANUAL", certificate=bundle))
+    verified = dynamic(run, "-verification")
+    certificate = run.one("okta:index/domainCertificate:DomainCertificate")
+    issued = dynamic(run, "-certificate-issued")
+    assert verified.inputs["wait_for"] == "VERIFIED"
+    assert verified.urn in certificate.dependencies
+    assert certificate.urn in issued.dependencies
+    assert issued.inputs["wait_for"] == "COMPLETED"
+    assert certificate.inputs["domainId"] == "OcDacme-domain"
+    assert certificate.inputs["certificate"] == bundle.certificate
+    assert certificate.inputs["privateKey"] == bundle.private_key
+    assert "privateKey" in certificate.secret_inputs, "the private key must be secret in state"
+    assert "privateKey" in certificate.additional_secret_outputs
+
+
+def test_manual_certificate_for_another_domain_fails_before_anything_is_created() -> None:
+    with pytest.raises(ValueError, match=r"certificate"):
+        cloudflare_args(
+            certificate_source_type="MANUAL", certificate=manual_certificate("other.example.org")
+        )
+
+
+def test_rfc2136_records_keep_the_tsig_secret_secret() -> None:
+    secret = "c2VjcmV0LXRzaWcta2V5LXZhbHVl"
+    target = Rfc2136Dns(server="127.0.0.1", zone="example.com", key_name="okta", key_secret=secret)
+    run = one_domain(cloudflare_args(dns=target))
+    records = run.of_type("pulumi-python:dynamic/okta-custom-domain:Rfc2136Record")
+    assert sorted((r.inputs["type"], r.inputs["fqdn"]) for r in records) == [
+        ("CNAME", "login.example.com"),
+        ("TXT", "_acme-challenge.login.example.com"),
+    ]
+    readiness = dynamic(run, "-dns-ready")
+    for record in records:
+        assert record.inputs["values"] in ([OKTA_CNAME_TARGET], [OKTA_TXT_VALUE])
+        assert "key_secret" in record.secret_inputs
+        assert record.urn in readiness.dependencies

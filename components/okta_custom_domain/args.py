@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 
+from okta_custom_domain.certificates import validate_manual_certificate
 from okta_custom_domain.names import normalize_fqdn, relative_label
 from okta_custom_domain.records import CERTIFICATE_SOURCE_TYPES
 from okta_custom_domain.targets import DNS_TARGET_TYPES, DnsTarget, ManualDns
@@ -96,12 +97,21 @@ class OktaOrg:
 class ManualCertificate:
     """A certificate you bring (``certificate_source_type="MANUAL"``); PEM text.
 
-    ``private_key`` is kept secret in state; pass a Pulumi secret or a plain string.
+    ``certificate_chain`` holds the intermediates (Okta requires it). ``private_key`` is kept
+    secret in state; a plain string is checked against the certificate before anything is
+    created, a secret Output is checked when it resolves.
     """
 
     certificate: str
+    certificate_chain: str
     private_key: pulumi.Input[str] = field(repr=False)
-    certificate_chain: str | None = None
+
+    def validate(self, domain: str) -> None:
+        """Raise ``CertificateError`` (a ``ValueError``) naming the field and the fix."""
+        if isinstance(self.private_key, str):
+            validate_manual_certificate(
+                domain, self.certificate, self.private_key, self.certificate_chain
+            )
 
 
 @dataclass(frozen=True)
@@ -138,8 +148,10 @@ class OktaCustomDomainArgs:
         if self.certificate_source_type == "MANUAL" and self.certificate is None:
             raise ValueError(
                 "certificate: certificate_source_type='MANUAL' needs certificate=ManualCertificate"
-                "(certificate=..., private_key=..., certificate_chain=...)"
+                "(certificate=..., certificate_chain=..., private_key=...)"
             )
+        if self.certificate is not None and self.certificate_source_type == "MANUAL":
+            self.certificate.validate(self.domain)
         if self.certificate_source_type == "OKTA_MANAGED" and self.certificate is not None:
             raise ValueError(
                 "certificate: Okta obtains the certificate for OKTA_MANAGED domains; remove "

@@ -6,14 +6,19 @@ their values come from Okta, so a regenerated TXT value flows through every late
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
 import pulumi
 import pulumi_okta as okta
 
-from okta_custom_domain.args import OktaCustomDomainArgs
+from okta_custom_domain.args import ManualCertificate, OktaCustomDomainArgs
+from okta_custom_domain.certificates import validate_manual_certificate
 from okta_custom_domain.dns_writers import RecordToWrite, record_name_for_target, write_records
+from okta_custom_domain.okta.client import org_url_from
+from okta_custom_domain.okta.verification_provider import OktaDomainVerification
+from okta_custom_domain.readiness.provider import DnsReadiness
 from okta_custom_domain.records import expected_names, plain_okta_records, record_values
 from okta_custom_domain.targets import ManualDns
 
@@ -27,6 +32,27 @@ def registrar_rows_text(domain: str, rows: list[dict[str, Any]]) -> str:
         f"  {r['type']:<5}  name: {r['name']}  value: {r['value']}  TTL: {r['ttl']}" for r in rows
     ]
     return "\n".join(lines)
+
+
+def _checked_key(domain: str, bundle: ManualCertificate, private_key: str) -> str:
+    """Validate a key that arrived as a secret Output, before it is uploaded."""
+    validate_manual_certificate(domain, bundle.certificate, private_key, bundle.certificate_chain)
+    return private_key
+
+
+def resolve_org_url(org_url: str | None) -> str:
+    """The Okta org URL: given, else ``okta:orgName``/``okta:baseUrl`` config, else the env."""
+    if org_url:
+        return org_url_from(org_url)
+    okta_config = pulumi.Config("okta")
+    org_name = okta_config.get("orgName") or os.environ.get("OKTA_ORG_NAME")
+    base_url = okta_config.get("baseUrl") or os.environ.get("OKTA_BASE_URL") or "okta.com"
+    if not org_name:
+        raise ValueError(
+            "okta_org.org_url: the verification step needs the Okta org; set "
+            "OktaOrg(org_url='https://acme.okta.com'), or okta:orgName config, or OKTA_ORG_NAME"
+        )
+    return org_url_from(org_name, base_url)
 
 
 def _pick(record_type: str) -> Callable[[dict[str, str]], str]:
@@ -81,10 +107,26 @@ class OktaCustomDomain(pulumi.ComponentResource):
             ]
         )
         self.registrar_rows = self._registrar_rows(args)
+        expected = values.apply(
+            lambda v: [
+                {"type": r.record_type, "fqdn": r.fqdn, "value": v[r.record_type]} for r in to_write
+            ]
+        )
+        readiness = DnsReadiness(
+            f"{name}-dns-ready",
+            records=expected,
+            timeout=args.readiness_timeout,
+            interval=args.readiness.interval,
+            resolver=args.readiness.resolver,
+            dns_port=args.readiness.dns_port,
+            nameservers=list(args.readiness.nameservers) if args.readiness.nameservers else None,
+            validating_resolver=args.readiness.validating_resolver,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[domain, *written]),
+        )
+        verification = self._verify(name, args, domain, readiness)
         self.domain_id = domain.id
         self.cname_target = values.apply(lambda v: v["CNAME"])
-        self.validation_status = domain.validation_status
-        self._written = written
+        self.validation_status = verification.validation_status
         self.register_outputs(
             {
                 "domain_id": self.domain_id,
@@ -93,6 +135,70 @@ class OktaCustomDomain(pulumi.ComponentResource):
                 "dns_records": self.dns_records,
                 "registrar_rows": self.registrar_rows,
             }
+        )
+
+    def _verify(
+        self,
+        name: str,
+        args: OktaCustomDomainArgs,
+        domain: okta.Domain,
+        readiness: DnsReadiness,
+    ) -> OktaDomainVerification:
+        """Verify once the records are live; for MANUAL, upload the certificate in between.
+
+        The verification takes its records from the readiness check's output, so a changed
+        record value means a new wait and then a new verification.
+        """
+        org_url = resolve_org_url(args.okta_org.org_url)
+
+        def verification(
+            resource_name: str, wait_for: str, depends_on: pulumi.Resource
+        ) -> OktaDomainVerification:
+            return OktaDomainVerification(
+                resource_name,
+                domain_id=domain.id,
+                domain=args.domain,
+                org_url=org_url,
+                credentials_tenant=args.okta_org.credentials_tenant,
+                records=readiness.records,
+                wait_for=wait_for,
+                timeout=args.verification.timeout,
+                poll_interval=args.verification.poll_interval,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[depends_on]),
+            )
+
+        if args.certificate is None:
+            return verification(f"{name}-verification", args.verification.wait_for, readiness)
+        dns_verified = verification(f"{name}-verification", "VERIFIED", readiness)
+        if args.verification.wait_for == "VERIFIED":
+            return dns_verified
+        certificate = self._upload_certificate(name, args, domain, dns_verified)
+        return verification(f"{name}-certificate-issued", "COMPLETED", certificate)
+
+    def _upload_certificate(
+        self,
+        name: str,
+        args: OktaCustomDomainArgs,
+        domain: okta.Domain,
+        dns_verified: OktaDomainVerification,
+    ) -> okta.DomainCertificate:
+        """Upload a MANUAL certificate after DNS verification; the key stays secret in state."""
+        assert args.certificate is not None
+        bundle = args.certificate
+        private_key = pulumi.Output.secret(bundle.private_key)
+        checked_key = private_key.apply(lambda key: _checked_key(args.domain, bundle, key))
+        return okta.DomainCertificate(
+            f"{name}-certificate",
+            domain_id=domain.id,
+            type="PEM",
+            certificate=bundle.certificate,
+            certificate_chain=bundle.certificate_chain,
+            private_key=checked_key,
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=[dns_verified],
+                additional_secret_outputs=["private_key"],
+            ),
         )
 
     def _registrar_rows(self, args: OktaCustomDomainArgs) -> pulumi.Output[list[dict[str, Any]]]:

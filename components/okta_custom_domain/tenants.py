@@ -17,7 +17,7 @@ from okta_custom_domain.args import (
     ReadinessOptions,
     VerificationOptions,
 )
-from okta_custom_domain.okta_urls import org_url_from
+from okta_custom_domain.okta.client import org_url_from
 from okta_custom_domain.targets import CloudflareDns, DnsTarget, ManualDns, Rfc2136Dns
 
 CONFIG_KEY = "tenants"
@@ -121,7 +121,10 @@ def _okta_org(reader: _Reader) -> OktaOrgConfig:
         raise TenantConfigError(
             f"{reader.at('orgName')}: required (e.g. acme for acme.okta.com), or set orgUrl"
         )
-    org_url = explicit_url or org_url_from(org_name or "", base_url)
+    try:
+        org_url = org_url_from(explicit_url or org_name or "", base_url)
+    except ValueError as exc:
+        raise TenantConfigError(f"{reader.where}.{exc}") from exc
     api_token = reader.text("apiToken", required=False)
     client_id = reader.text("clientId", required=False)
     private_key = reader.text("privateKey", required=False)
@@ -203,8 +206,8 @@ def _domain(reader: _Reader, tenant: str, org: OktaOrgConfig) -> DomainConfig:
     if cert_reader is not None:
         certificate = ManualCertificate(
             certificate=cert_reader.text("certificate") or "",
+            certificate_chain=cert_reader.text("certificateChain") or "",
             private_key=cert_reader.text("privateKey") or "",
-            certificate_chain=cert_reader.text("certificateChain", required=False),
         )
     dns_reader = reader.child("dns")
     assert dns_reader is not None

@@ -30,6 +30,8 @@ class Registration:
     provider: str
     dependencies: list[str]
     property_dependencies: dict[str, list[str]]
+    secret_inputs: set[str]
+    additional_secret_outputs: list[str]
 
 
 def okta_dns_records(domain: str, certificate_source_type: str) -> list[dict[str, Any]]:
@@ -86,12 +88,15 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
+            raw = rpc.deserialize_properties(request.object)
             self.registrations.append(
                 Registration(
                     type=request.type,
                     name=request.name,
                     urn=response.urn,
-                    inputs=rpc.deserialize_properties(request.object),
+                    inputs={k: v["value"] if rpc.is_rpc_secret(v) else v for k, v in raw.items()},
+                    secret_inputs={k for k, v in raw.items() if rpc.is_rpc_secret(v)},
+                    additional_secret_outputs=list(request.additionalSecretOutputs),
                     parent=request.parent,
                     provider=request.provider,
                     dependencies=list(request.dependencies),

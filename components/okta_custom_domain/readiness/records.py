@@ -65,8 +65,9 @@ def _normalize_value(rtype: str, value: Any, field: str) -> str:
         try:
             return normalize_fqdn(text, field=field)
         except ValueError as exc:
+            reason = str(exc).split(": ", 1)[-1]
             raise RecordError(
-                field, f"{exc}; a CNAME value is a host name such as acme.customdomains.okta.com"
+                field, f"{reason}; a CNAME value is a host name such as acme.customdomains.okta.com"
             ) from exc
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
         raise RecordError(

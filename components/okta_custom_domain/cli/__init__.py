@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from okta_custom_domain.cli import check
+from okta_custom_domain.cli import check, demo, doctor
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,6 +17,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", required=True)
     check.register(subparsers)
+    doctor.register(subparsers)
+    demo.register(subparsers)
     return parser
 
 

@@ -78,7 +78,7 @@ def render(findings: Findings, verdict: Verdict, console: Console) -> None:
     okta = findings.okta
 
     def line(text: str = "", style: str | None = None) -> None:
-        console.print(Text(text, style=style or ""), soft_wrap=False)
+        console.print(Text(text, style=style or ""), soft_wrap=True)
 
     if okta is None:
         line(f"{findings.domain}: not found at Okta", style="bold")
@@ -90,8 +90,9 @@ def render(findings: Findings, verdict: Verdict, console: Console) -> None:
         )
         if findings.expected:
             line("Okta expects:")
+            width = max(len(record.fqdn) for record in findings.expected)
             for record in findings.expected:
-                line(f"  {record.rtype:<5} {record.fqdn}  {record.value}")
+                line(f"  {record.rtype:<5} {record.fqdn:<{width}}  {record.value}")
     table = _records_table(findings)
     if table is not None:
         console.print(table)
@@ -101,9 +102,7 @@ def render(findings: Findings, verdict: Verdict, console: Console) -> None:
         if report.negative_cache_seconds is not None:
             facts.append(f"negative caching {report.negative_cache_seconds} s")
         caa = next((r.probes["caa"] for r in report.records if r.probes.get("caa")), None)
-        facts.append(
-            f"CAA at {caa['name']}: {'; '.join(caa['records'])}" if caa else "CAA: none"
-        )
+        facts.append(f"CAA at {caa['name']}: {'; '.join(caa['records'])}" if caa else "CAA: none")
     for timing in findings.zone_timings:
         facts.append(f"{timing.zone} SOA refresh {timing.refresh} s, retry {timing.retry} s")
     if facts:
@@ -159,8 +158,12 @@ def domain_dict(
             "certificate_source_type": okta.certificate_source_type,
             "brand_id": okta.brand_id,
             "dns_records": [
-                {"type": r.record_type, "fqdn": r.fqdn, "values": list(r.values),
-                 "expiration": r.expiration}
+                {
+                    "type": r.record_type,
+                    "fqdn": r.fqdn,
+                    "values": list(r.values),
+                    "expiration": r.expiration,
+                }
                 for r in okta.dns_records
             ],
             "public_certificate": None

@@ -175,8 +175,11 @@ def _not_found(findings: Findings) -> Verdict:
 def _completed(findings: Findings) -> Verdict:
     assert findings.okta is not None
     cname = next(
-        (r for r in (findings.readiness.records if findings.readiness else [])
-         if r.record.rtype == "CNAME"),
+        (
+            r
+            for r in (findings.readiness.records if findings.readiness else [])
+            if r.record.rtype == "CNAME"
+        ),
         None,
     )
     if cname is not None and not cname.ready:
@@ -291,8 +294,7 @@ def _from_cause(findings: Findings, cause: Cause) -> Verdict:
             "registrar_appended_zone",
             f"The registrar appended the zone: {details['found_at']} exists instead of "
             f"{cause.record.split(' ', 1)[1] if cause.record else domain}.",
-            f"enter `{use}` as the record name (the label only) and delete "
-            f"`{details['found_at']}`",
+            f"enter `{use}` as the record name (the label only) and delete `{details['found_at']}`",
             details=details,
         )
     if code == "proxied_cname":
@@ -373,9 +375,7 @@ def _from_cause(findings: Findings, cause: Cause) -> Verdict:
 
 def _missing(findings: Findings) -> Verdict:
     assert findings.readiness is not None
-    missing = [
-        c for c in findings.readiness.causes if c.code == "missing_everywhere" and c.record
-    ]
+    missing = [c for c in findings.readiness.causes if c.code == "missing_everywhere" and c.record]
     parts = []
     rows = []
     zone = None
@@ -416,8 +416,7 @@ def _lagging(findings: Findings, cause: Cause) -> Verdict:
     if old and new and max(old) < min(new):
         minutes = math.ceil(timing.refresh / 60) if timing else None
         how_long = (
-            f"up to about {minutes} minutes (the zone's SOA refresh; retry every "
-            f"{timing.retry} s)"
+            f"up to about {minutes} minutes (the zone's SOA refresh; retry every {timing.retry} s)"
             if timing and minutes is not None
             else "a few minutes"
         )

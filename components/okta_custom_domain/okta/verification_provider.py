@@ -85,7 +85,12 @@ class OktaDomainVerificationProvider(ResourceProvider):
             if not org_url:
                 raise ValueError("org_url: give the org URL, e.g. https://dev-123456.okta.com")
         except ValueError as exc:
-            failures.append(CheckFailure("org_url", str(exc)))
+            reason = str(exc).replace("orgUrl: ", "", 1).replace("orgName: ", "", 1)
+            failures.append(
+                CheckFailure(
+                    "org_url", reason if reason.startswith("org_url") else f"org_url: {reason}"
+                )
+            )
         tenant = news.get("credentials_tenant")
         if tenant is not None and (not isinstance(tenant, str) or not tenant.strip()):
             failures.append(

@@ -12,16 +12,14 @@ from dataclasses import dataclass, field
 import pulumi
 
 from okta_custom_domain.names import RECORD_NAME_STYLES, normalize_fqdn
+from okta_custom_domain.rfc2136.tsig import (
+    TsigKeyError,
+    decode_secret,
+    normalize_algorithm,
+    normalize_key_name,
+)
 
 _CLOUDFLARE_ZONE_ID = re.compile(r"^[0-9a-f]{32}$")
-_TSIG_ALGORITHMS = (
-    "hmac-sha256",
-    "hmac-sha384",
-    "hmac-sha512",
-    "hmac-sha224",
-    "hmac-sha1",
-    "hmac-md5",
-)
 
 
 def _check_ttl(ttl: int, field_name: str, *, low: int, high: int = 86400) -> None:
@@ -107,16 +105,13 @@ class Rfc2136Dns:
         if not isinstance(self.server, str) or not self.server.strip():
             raise ValueError("Rfc2136Dns.server: give the primary server's host name or address")
         object.__setattr__(self, "zone", normalize_fqdn(self.zone, field="Rfc2136Dns.zone"))
-        object.__setattr__(
-            self, "key_name", normalize_fqdn(self.key_name, field="Rfc2136Dns.key_name")
-        )
-        if self.key_algorithm not in _TSIG_ALGORITHMS:
-            raise ValueError(
-                f"Rfc2136Dns.key_algorithm: {self.key_algorithm!r} is not a TSIG algorithm; "
-                f"use one of {', '.join(_TSIG_ALGORITHMS)}"
-            )
-        if isinstance(self.key_secret, str) and not self.key_secret:
-            raise ValueError("Rfc2136Dns.key_secret: the TSIG secret (base64) is required")
+        try:
+            object.__setattr__(self, "key_name", normalize_key_name(self.key_name))
+            object.__setattr__(self, "key_algorithm", normalize_algorithm(self.key_algorithm))
+            if isinstance(self.key_secret, str):
+                decode_secret(self.key_secret)
+        except TsigKeyError as exc:
+            raise ValueError(f"Rfc2136Dns.{exc}") from None
         if (
             isinstance(self.port, bool)
             or not isinstance(self.port, int)

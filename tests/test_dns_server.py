@@ -18,9 +18,11 @@ import dns.update
 import pytest
 from okta_custom_domain.testing.dns_server import (
     AuthoritativeServer,
+    RecursiveResolver,
     TsigKey,
     TwoServerZone,
     ZoneRecord,
+    broken_trust_anchor,
     find_knotd,
     free_port,
     zone_text,
@@ -169,3 +171,28 @@ def test_start_fails_clearly_when_the_port_is_taken() -> None:
             server.start()
         server.stop()
         assert not server.running
+
+
+def test_recursive_resolver_caches_the_absence(topology: TwoServerZone) -> None:
+    stubs = {topology.zone: [f"{a}@{topology.port}" for a in topology.addresses]}
+    with RecursiveResolver(stubs) as resolver:
+        query = dns.message.make_query("late.example.test", "TXT")
+        first = dns.query.udp(query, resolver.address, port=resolver.port, timeout=3)
+        assert first.rcode() == dns.rcode.NXDOMAIN
+        topology.set_records([ZoneRecord("late", "TXT", '"here"')])
+        assert ask("127.0.0.2", topology.port, "late.example.test", "TXT").answer
+        cached = dns.query.udp(query, resolver.address, port=resolver.port, timeout=3)
+        assert cached.rcode() == dns.rcode.NXDOMAIN  # negative caching at work
+        workdir = resolver._workdir
+    assert workdir is not None and not workdir.exists()
+
+
+def test_resolver_with_broken_trust_anchor_answers_servfail(topology: TwoServerZone) -> None:
+    topology.set_records([ZoneRecord("login", "TXT", '"x"')])
+    stubs = {topology.zone: [f"127.0.0.2@{topology.port}"]}
+    anchor = broken_trust_anchor(topology.zone)
+    assert anchor.startswith("example.test. DNSKEY 257 3 13 ")
+    with RecursiveResolver(stubs, trust_anchors=[anchor]) as resolver:
+        query = dns.message.make_query("login.example.test", "TXT")
+        reply = dns.query.udp(query, resolver.address, port=resolver.port, timeout=5)
+        assert reply.rcode() == dns.rcode.SERVFAIL

@@ -19,7 +19,12 @@ from dns_fixtures import (  # type: ignore[import-not-found]  # tests/ is on sys
     silent_udp,
 )
 from okta_custom_domain.readiness import ReadinessReport, check_records
-from okta_custom_domain.testing.dns_server import TwoServerZone, ZoneRecord
+from okta_custom_domain.testing.dns_server import (
+    RecursiveResolver,
+    TwoServerZone,
+    ZoneRecord,
+    broken_trust_anchor,
+)
 
 __all__ = ["dns_zone", "silent_udp"]  # fixtures used by name below
 
@@ -270,3 +275,28 @@ def test_bad_options_name_the_field(kwargs: dict[str, Any], field: str) -> None:
 def test_bad_records_name_the_field() -> None:
     with pytest.raises(ValueError, match=r"records\[1\]\.type: 'MX' is not supported"):
         check_records([expected_records()[0], {"type": "MX", "fqdn": DOMAIN, "value": "x"}])
+
+
+def test_validating_resolver_servfail_means_broken_dnssec(dns_zone: TwoServerZone) -> None:
+    dns_zone.set_records(correct_zone_records())
+    stubs = {ZONE: [f"{address}@{dns_zone.port}" for address in dns_zone.addresses]}
+    anchor = broken_trust_anchor(ZONE)  # the resolver expects signatures the zone lacks
+    with (
+        RecursiveResolver(stubs) as healthy,
+        RecursiveResolver(stubs, trust_anchors=[anchor]) as validating,
+    ):
+        fine = check_records(
+            expected_records(), **discovery_options(dns_zone), validating_resolver=healthy.endpoint
+        )
+        assert fine.ready, fine.diagnosis
+        assert fine.records[0].probes["validating_resolver"]["rcode"] == "NOERROR"
+        report = check_records(
+            expected_records(),
+            **discovery_options(dns_zone),
+            validating_resolver=validating.endpoint,
+        )
+    assert not report.ready
+    assert codes(report) == ["dnssec_broken", "dnssec_broken"]
+    message = report.causes[0].message
+    assert "DNSSEC" in message and "SERVFAIL" in message and validating.endpoint in message
+    assert all(record.ready for record in report.records)

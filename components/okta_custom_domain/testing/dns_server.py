@@ -15,7 +15,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -532,3 +532,151 @@ class TwoServerZone:
     def nameserver_specs(self) -> list[str]:
         """``host:port`` of both servers, for the fixed-nameservers mode of the check."""
         return [f"{address}:{self.port}" for address in self.ADDRESSES]
+
+
+UNBOUND_INSTALL_HINT = "install Unbound: `apt-get install unbound`"
+
+
+def find_unbound() -> str:
+    """Path of ``unbound``; a RuntimeError that says how to install it when it is missing."""
+    for candidate in (shutil.which("unbound"), "/usr/sbin/unbound", "/usr/local/sbin/unbound"):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    raise RuntimeError(f"unbound was not found on PATH or in /usr/sbin: {UNBOUND_INSTALL_HINT}")
+
+
+def broken_trust_anchor(zone: str) -> str:
+    """A DNSKEY trust anchor for ``zone`` that no server holds: validation of it must fail.
+
+    Used to reproduce broken DNSSEC (a DS/anchor without matching signed DNSKEYs) locally.
+    """
+    import base64
+
+    key = base64.b64encode(os.urandom(64)).decode()
+    return f"{dns.name.from_text(zone).to_text()} DNSKEY 257 3 13 {key}"
+
+
+class RecursiveResolver:
+    """One ``unbound`` process on loopback: a caching (optionally validating) resolver.
+
+    ``stubs`` maps a zone to the ``address@port`` of its authoritative servers, so the resolver
+    never leaves loopback. ``trust_anchors`` turns validation on (see ``broken_trust_anchor``).
+    """
+
+    def __init__(
+        self,
+        stubs: Mapping[str, Sequence[str]],
+        *,
+        address: str = "127.0.0.1",
+        port: int | None = None,
+        trust_anchors: Sequence[str] = (),
+    ) -> None:
+        self.address = address
+        self.port = port if port is not None else free_port(address)
+        self.stubs = {_zone_key(zone): list(addrs) for zone, addrs in stubs.items()}
+        self.trust_anchors = list(trust_anchors)
+        self._workdir: Path | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def endpoint(self) -> str:
+        """``address:port``, the form the readiness options take."""
+        return f"{self.address}:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def _config_text(self, work: Path) -> str:
+        modules = "validator iterator" if self.trust_anchors else "iterator"
+        lines = [
+            "server:",
+            f"    interface: {self.address}",
+            f"    port: {self.port}",
+            "    do-ip6: no",
+            "    do-daemonize: no",
+            '    username: ""',
+            '    chroot: ""',
+            f"    directory: {_quote(str(work))}",
+            f"    pidfile: {_quote(str(work / 'unbound.pid'))}",
+            "    use-syslog: no",
+            '    logfile: ""',
+            "    verbosity: 1",
+            "    num-threads: 1",
+            "    do-not-query-localhost: no",
+            "    access-control: 127.0.0.0/8 allow",
+            f'    module-config: "{modules}"',
+            "    qname-minimisation: no",
+            "    val-log-level: 2",
+        ]
+        tlds = sorted({zone.rsplit(".", 1)[-1] for zone in self.stubs})
+        lines += [f'    local-zone: "{tld}." nodefault' for tld in tlds]
+        lines += [f"    trust-anchor: {_quote(anchor)}" for anchor in self.trust_anchors]
+        for zone, addresses in self.stubs.items():
+            lines += ["stub-zone:", f"    name: {_quote(zone + '.')}"]
+            lines += [f"    stub-addr: {address}" for address in addresses]
+        return "\n".join(lines) + "\n"
+
+    def start(self) -> None:
+        """Start unbound and return once it answers; RuntimeError with its output otherwise."""
+        if self.running:
+            return
+        unbound = find_unbound()
+        self._workdir = Path(tempfile.mkdtemp(prefix="unbound-"))
+        config = self._workdir / "unbound.conf"
+        config.write_text(self._config_text(self._workdir))
+        log_path = self._workdir / "unbound.log"
+        with log_path.open("ab") as log:
+            self._process = subprocess.Popen(
+                [unbound, "-d", "-c", str(config)],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + START_TIMEOUT
+        query = dns.message.make_query("localhost.", dns.rdatatype.A)
+        while True:
+            if self._process.poll() is not None:
+                output = log_path.read_text(errors="replace")
+                self.stop()
+                raise RuntimeError(f"unbound exited ({self._process_code()}):\n{output}")
+            try:
+                dns.query.udp(query, self.address, port=self.port, timeout=0.2)
+                return
+            except (dns.exception.Timeout, OSError):
+                pass
+            if time.monotonic() > deadline:
+                output = log_path.read_text(errors="replace")
+                self.stop()
+                raise RuntimeError(f"unbound did not answer on {self.endpoint}:\n{output}")
+            time.sleep(0.02)
+
+    def _process_code(self) -> int | None:
+        return None if self._process is None else self._process.returncode
+
+    def stop(self) -> None:
+        """Kill unbound and remove its temp directory; safe to call twice."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=3)
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+
+    def __enter__(self) -> RecursiveResolver:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -802,6 +802,7 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         request_id = "X" + secrets.token_hex(11)
         status = 500
+        self._recorded = False
         try:
             fault = fake._take_fault(path)
             if fault is not None and fault.kind == "delay":
@@ -866,10 +867,20 @@ class _Handler(BaseHTTPRequestHandler):
                 {"X-Okta-Request-Id": request_id},
             )
         finally:
-            with fake._lock:
-                fake.requests.append(RecordedRequest(method, path, status, split.query))
+            if not self._recorded:
+                self._record(status)
+
+    def _record(self, status: int) -> None:
+        """Record the request before answering, so a client that got the answer sees it."""
+        split = urlsplit(self.path)
+        with self.fake._lock:
+            self.fake.requests.append(
+                RecordedRequest(self.command, split.path, status, split.query)
+            )
+        self._recorded = True
 
     def _send(self, status: int, body: Any, headers: dict[str, str]) -> None:
+        self._record(status)
         data = b"" if body is None else json.dumps(body).encode()
         self.send_response(status)
         for key, value in headers.items():

@@ -102,10 +102,15 @@ class Lab:
         return self.fake.domain(domain_id)
 
     def run(
-        self, *args: str, env: dict[str, str] | None = None, json_out: bool = True
+        self,
+        *args: str,
+        env: dict[str, str] | None = None,
+        json_out: bool = True,
+        with_org_url: bool = True,
     ) -> DoctorRun:
         """Run ``okta-custom-domain doctor`` with the lab's org and DNS options."""
-        argv = ["doctor", *args, "--org-url", self.fake.url, *self.dns_args]
+        org = ["--org-url", self.fake.url] if with_org_url else []
+        argv = ["doctor", *args, *org, *self.dns_args]
         if json_out:
             argv.append("--json")
         parsed = build_parser().parse_args(argv)

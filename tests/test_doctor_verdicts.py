@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from doctor_fixtures import DOMAIN, ZONE, Lab, lab
+from doctor_fixtures import DOMAIN, ZONE, Lab, lab  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest
 from okta_custom_domain.testing.dns_server import ZoneRecord
 
 __all__ = ["lab"]  # fixture used by name below

@@ -332,3 +332,23 @@ def test_domain_never_created(lab: Lab) -> None:
     print(f"doctor for an unknown domain: {time.monotonic() - started:.2f} s")
     assert (code, verdict["code"]) == (1, "domain_not_found")
     assert "deleted" not in verdict["summary"]
+
+
+def test_fixed_on_the_primary_but_the_lagging_copy_still_has_the_doubled_name(lab: Lab) -> None:
+    domain_id = lab.add_domain()
+    txt_fqdn, txt_value, target = lab.okta_records(domain_id)
+    lab.zone.set_records(
+        [
+            ZoneRecord(txt_fqdn, "TXT", f'"{txt_value}"'),
+            ZoneRecord(DOMAIN, "CNAME", f"{target}."),
+        ]
+    )
+    old = lab.zone.serials[1]
+    new = lab.zone.set_records_on(0, lab.correct_records(domain_id))  # fixed; ns2 lags
+    code, verdict = doctor(lab)
+    assert code == 1
+    assert verdict["code"] == "wait_for_server"
+    assert (
+        f"ns2.example.test still serves serial {old} (ns1.example.test: {new})"
+        in (verdict["next_step"])
+    )

@@ -288,6 +288,13 @@ def _from_cause(findings: Findings, cause: Cause) -> Verdict:
             "every listed name server must answer",
             details={**details, "cause": code},
         )
+    if (
+        code == "zone_appended_twice"
+        and record is not None
+        and any(answer.matches for answer in record.servers)
+    ):
+        # Fixed on the primary already; only a lagging copy still has the doubled name.
+        return _lagging(findings, _lagging_cause(record))
     if code == "zone_appended_twice":
         use = details["use_name"]
         return Verdict(
@@ -396,6 +403,23 @@ def _missing(findings: Findings) -> Verdict:
         f"{_failure_note(findings)}.{_negative_cache_note(findings)}",
         f"create {' and '.join(parts)}{where}",
         details={"records": rows},
+    )
+
+
+def _lagging_cause(record: RecordReport) -> Cause:
+    """A ``lagging_server`` cause for a record some servers serve and others do not."""
+    good = [a for a in record.servers if a.matches]
+    bad = [a for a in record.servers if not a.matches]
+    return Cause(
+        "lagging_server",
+        f"{record.record.label()} is served by some servers only",
+        record=record.record.label(),
+        details={
+            "serving": [a.label() for a in good],
+            "missing": [a.label() for a in bad],
+            "serving_serials": sorted({a.soa_serial for a in good if a.soa_serial is not None}),
+            "missing_serials": sorted({a.soa_serial for a in bad if a.soa_serial is not None}),
+        },
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from rich.console import Console
@@ -38,7 +39,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 when the demo reached COMPLETED, 1 when it failed or a server could not start."""
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=not sys.stdout.isatty())  # logs: one line each
     say = console.print
     try:
         return run_demo(say, mistake=not args.no_mistake, zone=args.zone)

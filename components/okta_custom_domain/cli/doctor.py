@@ -148,7 +148,8 @@ def verify_if_ready(
     okta = findings.okta
 
     def report(step: VerificationProgress) -> None:
-        progress(f"{step.domain}: {step.message}")
+        known = step.message.startswith(step.domain)
+        progress(step.message if known else f"{step.domain}: {step.message}")
 
     outcome: str | None
     error: str | None = None

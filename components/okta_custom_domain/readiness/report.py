@@ -114,7 +114,8 @@ class ReadinessReport:
     def diagnosis(self) -> list[str]:
         """The causes in words, then what a premature recursive lookup would cost."""
         lines = [cause.message for cause in self.causes]
-        if not self.ready and self.negative_cache_seconds is not None:
+        missing = any(not record.ready for record in self.records)
+        if missing and self.negative_cache_seconds is not None:
             lines.append(
                 "Do not trigger verification (or look the names up through a recursive "
                 "resolver) before every authoritative server answers: a resolver that sees "

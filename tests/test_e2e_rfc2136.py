@@ -136,7 +136,7 @@ def test_txt_regenerated_by_a_premature_verify_converges_after_refresh(lab: Offl
 
     refreshed = flow.refresh()
     assert refreshed.actions["login-domain"] == "update"
-    flow.engine._on_event = lambda _event: None  # the person who verified early stops
+    flow.engine.on_event = lambda _event: None  # the person who verified early stops
     result = flow.up()
     assert result.outputs["validation_status"] == "COMPLETED"
     assert result.actions == {
@@ -274,3 +274,24 @@ def test_bad_certificates_fail_before_anything_is_created(
     assert "PRIVATE KEY" not in str(failed.value)
     assert lab.okta.requests == []
     assert lab.okta_domains() == []
+
+
+def test_renaming_the_domain_replaces_domain_and_records(lab: OfflineLab) -> None:
+    state = FlowState()
+    CustomDomainFlow("login", lab.args(DOMAIN, lab.rfc2136_target()), lab.config, state=state).up()
+    renamed = f"sso.{ZONE}"
+    flow = CustomDomainFlow(
+        "login", lab.args(renamed, lab.rfc2136_target()), lab.config, state=state
+    )
+    result = flow.up()
+    assert result.outputs["validation_status"] == "COMPLETED"
+    assert result.actions == {
+        "login-domain": "replace",
+        "login-cname": "replace",
+        "login-txt": "replace",
+        "login-dns-ready": "update",
+        "login-verification": "replace",
+    }
+    assert lab.okta_domains() == [renamed]
+    assert lab.served(DOMAIN, "CNAME") == [] and lab.served(ACME, "TXT") == []
+    assert lab.served(renamed, "CNAME") == [lab.okta.cname_target]

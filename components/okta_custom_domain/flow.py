@@ -203,10 +203,10 @@ class Engine:
 
     def __init__(self, state: FlowState, on_event: EventSink | None = None) -> None:
         self.state = state
-        self._on_event = on_event or (lambda _event: None)
+        self.on_event: EventSink = on_event or (lambda _event: None)
 
     def emit(self, resource: str, action: str, message: str = "") -> None:
-        self._on_event(FlowEvent(resource, action, message))
+        self.on_event(FlowEvent(resource, action, message))
 
     @contextlib.contextmanager
     def _provider_logs(self, resource: str) -> Iterator[None]:
@@ -248,6 +248,7 @@ class Engine:
             raise FlowError(name, "check", text)
         news = dict(checked.inputs)
         action = "create"
+        delete_first = False
         if old is not None:
             olds_out = reveal(old.outputs)
             diff: DiffResult = self._call(
@@ -260,6 +261,7 @@ class Engine:
                     result.actions[name] = "same"
                 return cast(dict[str, Any], olds_out)
             action = "replace" if diff.replaces else "update"
+            delete_first = bool(diff.delete_before_replace)
         self.emit(name, action, "started")
         if action == "create":
             created: CreateResult = self._call(name, "create", lambda: provider.create(news))
@@ -272,10 +274,14 @@ class Engine:
             res_id, outs = old.id, updated.outs or {}
         else:
             assert old is not None
-            self._call(name, "delete", lambda: provider.delete(old.id, reveal(old.outputs)))
-            del self.state.resources[name]
+            delete_old = partial(old.provider.delete, old.id, reveal(old.outputs))
+            if delete_first:
+                self._call(name, "delete", delete_old)
+                del self.state.resources[name]
             created = self._call(name, "create", lambda: provider.create(news))
             res_id, outs = created.id, created.outs or {}
+            if not delete_first:
+                self._call(name, "delete", delete_old)
         self.state.resources[name] = ResourceState(
             type=type_,
             id=str(res_id),

@@ -219,11 +219,7 @@ class ReadinessChecker:
             if zone_stub is None:
                 first = servers[0]
                 zone_stub = make_resolver(
-                    f"{first.address}:{first.port}"
-                    if ":" not in first.address
-                    else f"[{first.address}]:{first.port}",
-                    timeout=options.query_timeout,
-                    retries=options.retries,
+                    first.endpoint, timeout=options.query_timeout, retries=options.retries
                 )
             for record in self.records:
                 try:

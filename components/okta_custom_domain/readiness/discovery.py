@@ -92,7 +92,12 @@ def make_resolver(
     """A stub resolver for discovery: the system's, or the given ``host[:port]`` (no cache)."""
     lifetime = timeout * (max(0, retries) + 1)
     if resolver is None:
-        stub = dns.asyncresolver.Resolver(configure=True)
+        try:
+            stub = dns.asyncresolver.Resolver(configure=True)
+        except dns.resolver.NoResolverConfiguration as exc:
+            raise DiscoveryError(
+                "no system resolver is configured (/etc/resolv.conf); give resolver HOST[:PORT]"
+            ) from exc
     else:
         host, port = parse_host_port(resolver, default_port, field="resolver")
         if not is_address(host):

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from doctor_fixtures import DOMAIN, Lab, lab  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest
 from okta_custom_domain.cli import main
 from okta_custom_domain.doctor.render import SCHEMA_VERSION
@@ -248,3 +250,44 @@ def test_domain_and_all_are_exclusive(capsys: pytest.CaptureFixture[str]) -> Non
         main(["doctor", "--domain", DOMAIN, "--all"])
     assert exited.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def _service_app(lab: Lab, scopes: tuple[str, ...]) -> dict[str, str]:
+    """Register an OAuth service app at the fake; the env that selects it."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public_pem = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    lab.fake.register_service_app("0oadoctor", public_pem, scopes=scopes)
+    return {"OKTA_API_CLIENT_ID": "0oadoctor", "OKTA_API_PRIVATE_KEY": private_pem}
+
+
+def test_service_app_reads_the_system_log(lab: Lab) -> None:
+    env = _service_app(lab, ("okta.domains.read", "okta.domains.manage", "okta.logs.read"))
+    domain_id = lab.add_domain()
+    lab.verify_at(domain_id, seconds_ago=60)  # premature: a FAILURE event in the log
+    run = lab.run("--domain", DOMAIN, env=env)
+    assert run.code == 1, run.err
+    entry = run.report["domains"][0]
+    assert entry["system_log"]["read"] is True
+    assert entry["system_log"]["events"][0]["outcome"] == "FAILURE"
+    assert "PRIVATE KEY" not in run.out + run.err
+
+
+def test_service_app_without_the_logs_scope_still_diagnoses(lab: Lab) -> None:
+    env = _service_app(lab, ("okta.domains.read", "okta.domains.manage"))
+    lab.add_domain()
+    run = lab.run("--domain", DOMAIN, env=env)
+    assert run.code == 1, run.err
+    assert "not granted okta.logs.read" in run.err
+    entry = run.report["domains"][0]
+    assert entry["system_log"]["read"] is False
+    assert any("okta.logs.read" in note for note in entry["notes"])
+    assert entry["verdict"]["code"] == "record_missing"

@@ -23,6 +23,7 @@ from okta_custom_domain.doctor.findings import Findings, gather, gather_all, gat
 from okta_custom_domain.doctor.render import domain_dict, render_text, report_dict
 from okta_custom_domain.doctor.verdict import Verdict, decide
 from okta_custom_domain.names import normalize_fqdn
+from okta_custom_domain.okta.auth import ApiToken, OAuthServiceApp
 from okta_custom_domain.okta.client import OktaDomainsClient
 from okta_custom_domain.okta.credentials import (
     TENANTS_KEY,
@@ -176,6 +177,52 @@ def verify_if_ready(
     return after, decide(after), {"attempted": True, "outcome": outcome, "error": error}
 
 
+def _without_logs_scope(auth: ApiToken | OAuthServiceApp) -> OAuthServiceApp | None:
+    """The same service app without okta.logs.read (None when there is nothing to drop)."""
+    if not isinstance(auth, OAuthServiceApp) or LOGS_SCOPE not in auth.scopes:
+        return None
+    scopes = tuple(scope for scope in auth.scopes if scope != LOGS_SCOPE)
+    return OAuthServiceApp(auth.client_id, auth.private_key, auth.key_id, scopes)
+
+
+def _is_invalid_scope(exc: OktaApiError) -> bool:
+    return exc.path == "/oauth2/v1/token" and "invalid_scope" in str(exc)
+
+
+def _diagnose(
+    auth: ApiToken | OAuthServiceApp,
+    org_url: str,
+    domain: str | None,
+    options: CheckOptions,
+    args: argparse.Namespace,
+    progress: Callable[[str], None],
+) -> list[tuple[Findings, Verdict, dict[str, Any] | None]]:
+    """Gather and decide for one domain or all; verify the ready ones with ``--verify``."""
+    results: list[tuple[Findings, Verdict, dict[str, Any] | None]] = []
+    with OktaDomainsClient(org_url, auth) as client:
+        now = datetime.now(timezone.utc)
+        found = (
+            gather_all(client, options, now=now)
+            if domain is None
+            else [gather(client, domain, options, now=now)]
+        )
+        for findings in found:
+            verdict = decide(findings)
+            verification = None
+            if args.verify:
+                findings, verdict, verification = verify_if_ready(
+                    client,
+                    findings,
+                    verdict,
+                    options,
+                    timeout=args.timeout,
+                    interval=args.interval,
+                    progress=progress,
+                )
+            results.append((findings, verdict, verification))
+    return results
+
+
 def run(args: argparse.Namespace) -> int:
     """Handler: the real environment and standard streams."""
     return run_doctor(args, env=os.environ, out=sys.stdout, err=sys.stderr)
@@ -198,37 +245,27 @@ def run_doctor(
         credentials = credentials_from(args, env)
     except (CredentialsError, ValueError) as exc:
         return fail(str(exc))
+    auth = credentials.auth
     results: list[tuple[Findings, Verdict, dict[str, Any] | None]] = []
-    with OktaDomainsClient(credentials.org_url, credentials.auth) as client:
+    try:
         try:
-            now = datetime.now(timezone.utc)
-            found = (
-                gather_all(client, options, now=now)
-                if domain is None
-                else [gather(client, domain, options, now=now)]
-            )
-            for findings in found:
-                verdict = decide(findings)
-                verification = None
-                if args.verify:
-                    findings, verdict, verification = verify_if_ready(
-                        client,
-                        findings,
-                        verdict,
-                        options,
-                        timeout=args.timeout,
-                        interval=args.interval,
-                        progress=progress,
-                    )
-                results.append((findings, verdict, verification))
-        except OktaTransportError as exc:
-            print(f"okta-custom-domain doctor: cannot reach Okta: {exc}", file=err)
-            return EXIT_ACTION
+            results = _diagnose(auth, credentials.org_url, domain, options, args, progress)
         except OktaApiError as exc:
-            if exc.status in (401, 403):
-                return fail(f"Okta refused the credentials from {credentials.source}: {exc}")
-            print(f"okta-custom-domain doctor: Okta error: {exc}", file=err)
-            return EXIT_ACTION
+            reduced = _without_logs_scope(auth)
+            if reduced is None or not _is_invalid_scope(exc):
+                raise
+            progress(
+                f"the service app is not granted {LOGS_SCOPE}: continuing without the System Log"
+            )
+            results = _diagnose(reduced, credentials.org_url, domain, options, args, progress)
+    except OktaTransportError as exc:
+        print(f"okta-custom-domain doctor: cannot reach Okta: {exc}", file=err)
+        return EXIT_ACTION
+    except OktaApiError as exc:
+        if exc.status in (401, 403) or exc.path == "/oauth2/v1/token":
+            return fail(f"Okta refused the credentials from {credentials.source}: {exc}")
+        print(f"okta-custom-domain doctor: Okta error: {exc}", file=err)
+        return EXIT_ACTION
     if args.json:
         entries = [domain_dict(f, v, verification) for f, v, verification in results]
         print(json.dumps(report_dict(credentials.org_url, entries), indent=2), file=out)

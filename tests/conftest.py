@@ -1,0 +1,22 @@
+"""Shared test hygiene: no Pulumi runtime state leaks from one test into the next."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pulumi.runtime
+import pytest
+from pulumi.runtime import settings
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pulumi_runtime() -> Iterator[None]:
+    """Reset Pulumi's process-global settings after each test.
+
+    ``set_mocks`` installs a mock engine in a module-level settings object; left in place,
+    ``pulumi.log`` in later tests would talk to that engine instead of printing, as it does in
+    a dynamic provider's plugin process.
+    """
+    yield
+    settings.reset_options()
+    pulumi.runtime.set_all_config({})

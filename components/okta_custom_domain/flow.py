@@ -15,6 +15,7 @@ A tiny engine keeps a state like Pulumi's (inputs and outputs per resource, secr
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import io
 import json
 from collections.abc import Callable, Iterator, Mapping
@@ -32,6 +33,7 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.runtime import settings as pulumi_settings
 
 from okta_custom_domain.args import OktaCustomDomainArgs
 from okta_custom_domain.names import dns_record_name
@@ -219,9 +221,11 @@ class Engine:
                 sink.flush()
 
     def _call(self, resource: str, action: str, fn: Callable[[], Any]) -> Any:
+        """Run a provider method as the plugin process would: in a context with no Pulumi
+        engine (so ``pulumi.log`` prints, even where a program or mocks set one up)."""
         with self._provider_logs(resource):
             try:
-                return fn()
+                return _run_as_plugin(fn)
             except Exception as exc:
                 self.emit(resource, "failed", str(exc))
                 raise FlowError(resource, action, exc) from exc
@@ -327,6 +331,18 @@ class Engine:
             self.emit(name, "done", "delete")
         self.state.outputs = {}
         return result
+
+
+def _run_as_plugin(fn: Callable[[], Any]) -> Any:
+    """Call ``fn`` in a copy of the context whose Pulumi engine is unset, as in the plugin."""
+    context = contextvars.copy_context()
+    context.run(_detach_engine)
+    return context.run(fn)
+
+
+def _detach_engine() -> None:
+    if pulumi_settings.get_engine() is not None:
+        setattr(pulumi_settings.SETTINGS, "engine", None)  # noqa: B010 (a context property)
 
 
 def _failure_text(failure: CheckFailure) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from doctor_fixtures import DOMAIN, ZONE, Lab, lab  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest
-from okta_custom_domain.testing.dns_server import ZoneRecord
+from okta_custom_domain.testing.dns_server import RecursiveResolver, ZoneRecord, broken_trust_anchor
 
 __all__ = ["lab"]  # fixture used by name below
 
@@ -352,3 +352,16 @@ def test_fixed_on_the_primary_but_the_lagging_copy_still_has_the_doubled_name(la
         f"ns2.example.test still serves serial {old} (ns1.example.test: {new})"
         in (verdict["next_step"])
     )
+
+
+def test_dnssec_broken_when_only_the_validating_resolver_fails(lab: Lab) -> None:
+    domain_id = lab.add_domain()
+    lab.zone.set_records(lab.correct_records(domain_id))
+    stubs = {ZONE: [f"{address}@{lab.zone.port}" for address in lab.zone.addresses]}
+    anchor = broken_trust_anchor(ZONE)  # the resolver expects signatures the zone lacks
+    with RecursiveResolver(stubs, trust_anchors=[anchor]) as validating:
+        code, verdict = doctor(lab, "--validating-resolver", validating.endpoint)
+    assert code == 1
+    assert verdict["code"] == "dnssec_broken"
+    assert "SERVFAIL" in verdict["summary"] and validating.endpoint in verdict["summary"]
+    assert "DS" in verdict["next_step"]

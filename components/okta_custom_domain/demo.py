@@ -13,7 +13,6 @@ import base64
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
 
 import dns.message
@@ -39,6 +38,7 @@ from okta_custom_domain.targets import ManualDns, Rfc2136Dns
 from okta_custom_domain.testing import dns_server
 from okta_custom_domain.testing.certs import make_certificate
 from okta_custom_domain.testing.fake_okta import FakeOkta
+from okta_custom_domain.testing.local_process import StartStop
 
 DEMO_ZONE = "demo.test"
 DEMO_KEY_NAME = "okta-demo-key"
@@ -50,7 +50,7 @@ def new_tsig_secret() -> str:
     return base64.b64encode(secrets.token_bytes(32)).decode("ascii")
 
 
-class OfflineLab:
+class OfflineLab(StartStop):
     """A fake Okta org and a knotd serving ``zone`` (RFC 2136 updates with a TSIG key).
 
     The fake Okta verifies by querying that knotd, so a record is "live" for Okta exactly when
@@ -105,17 +105,6 @@ class OfflineLab:
     def stop(self) -> None:
         self.okta.stop()
         self.dns.stop()
-
-    def __enter__(self) -> OfflineLab:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- what a program would configure --------------------------------------------------
 

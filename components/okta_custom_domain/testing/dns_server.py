@@ -18,7 +18,6 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 
 import dns.exception
 import dns.flags
@@ -28,6 +27,8 @@ import dns.query
 import dns.rcode
 import dns.rdatatype
 import dns.zone
+
+from okta_custom_domain.testing.local_process import StartStop, end_process, find_program
 
 KNOT_INSTALL_HINT = "install Knot DNS: `apt-get install knot` (provides knotd and knotc)"
 START_TIMEOUT = 10.0
@@ -55,10 +56,7 @@ class TsigKey:
 
 def find_knotd() -> str:
     """Path of ``knotd``; a RuntimeError that says how to install it when it is missing."""
-    for candidate in (shutil.which("knotd"), "/usr/sbin/knotd", "/usr/local/sbin/knotd"):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    raise RuntimeError(f"knotd was not found on PATH or in /usr/sbin: {KNOT_INSTALL_HINT}")
+    return find_program("knotd", KNOT_INSTALL_HINT)
 
 
 def find_knotc() -> str:
@@ -146,7 +144,7 @@ def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-class AuthoritativeServer:
+class AuthoritativeServer(StartStop):
     """One ``knotd`` process serving zones from files in its own temporary directory."""
 
     def __init__(
@@ -345,29 +343,9 @@ class AuthoritativeServer:
             shutil.rmtree(self._workdir, ignore_errors=True)
             self._workdir = None
 
-    def __enter__(self) -> AuthoritativeServer:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
     def _kill(self) -> None:
         process, self._process = self._process, None
-        if process is None:
-            return
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=3)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=3)
+        end_process(process)
 
     def _log(self) -> str:
         try:
@@ -440,7 +418,7 @@ def _zone_key(zone: str) -> str:
     return dns.name.from_text(zone).to_text(omit_final_dot=True).lower()
 
 
-class TwoServerZone:
+class TwoServerZone(StartStop):
     """The standard test topology: one zone on 127.0.0.2 and 127.0.0.3, same port, NS to both.
 
     ``ns1.<zone>`` has A 127.0.0.2 and ``ns2.<zone>`` A 127.0.0.3; each server has its own zone
@@ -500,18 +478,6 @@ class TwoServerZone:
         for server in self.servers:
             server.stop()
 
-    def __enter__(self) -> TwoServerZone:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
     def set_records(self, records: Sequence[ZoneRecord], *, servers: Sequence[int] = (0, 1)) -> int:
         """Replace the records on the given servers (indexes) under a new serial; returns it."""
         self._serial += 1
@@ -539,10 +505,7 @@ UNBOUND_INSTALL_HINT = "install Unbound: `apt-get install unbound`"
 
 def find_unbound() -> str:
     """Path of ``unbound``; a RuntimeError that says how to install it when it is missing."""
-    for candidate in (shutil.which("unbound"), "/usr/sbin/unbound", "/usr/local/sbin/unbound"):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    raise RuntimeError(f"unbound was not found on PATH or in /usr/sbin: {UNBOUND_INSTALL_HINT}")
+    return find_program("unbound", UNBOUND_INSTALL_HINT)
 
 
 def broken_trust_anchor(zone: str) -> str:
@@ -556,7 +519,7 @@ def broken_trust_anchor(zone: str) -> str:
     return f"{dns.name.from_text(zone).to_text()} DNSKEY 257 3 13 {key}"
 
 
-class RecursiveResolver:
+class RecursiveResolver(StartStop):
     """One ``unbound`` process on loopback: a caching (optionally validating) resolver.
 
     ``stubs`` maps a zone to the ``address@port`` of its authoritative servers, so the resolver
@@ -658,25 +621,7 @@ class RecursiveResolver:
     def stop(self) -> None:
         """Kill unbound and remove its temp directory; safe to call twice."""
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=3)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=3)
+        end_process(process)
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)
             self._workdir = None
-
-    def __enter__(self) -> RecursiveResolver:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

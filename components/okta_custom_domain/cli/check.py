@@ -19,8 +19,8 @@ from okta_custom_domain.readiness.wait import (
     DEFAULT_MAX_INTERVAL,
     DEFAULT_TIMEOUT,
     ReadinessTimeout,
+    poll_until_ready,
     validate_timing,
-    wait_until_ready,
 )
 
 EXIT_READY, EXIT_NOT_READY, EXIT_USAGE = 0, 1, 2
@@ -113,22 +113,19 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"okta-custom-domain check: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    checker = ReadinessChecker(records, options)
     if not args.wait:
-        report = run_sync(ReadinessChecker(records, options).check())
+        report = run_sync(checker.check())
     else:
         try:
-            report = wait_until_ready(
-                records,
-                timeout=args.timeout,
-                interval=args.interval,
-                max_interval=max(args.interval, DEFAULT_MAX_INTERVAL),
-                progress=lambda line: print(line, file=sys.stderr, flush=True),
-                resolver=options.resolver,
-                dns_port=options.dns_port,
-                nameservers=options.nameservers,
-                validating_resolver=options.validating_resolver,
-                query_timeout=options.query_timeout,
-                retries=options.retries,
+            report = run_sync(
+                poll_until_ready(
+                    checker,
+                    timeout=args.timeout,
+                    interval=args.interval,
+                    max_interval=max(args.interval, DEFAULT_MAX_INTERVAL),
+                    progress=lambda line: print(line, file=sys.stderr, flush=True),
+                )
             )
         except ReadinessTimeout as exc:
             print(f"timed out after {args.timeout:g} s", file=sys.stderr)

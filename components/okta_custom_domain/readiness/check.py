@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import time
-from collections.abc import Coroutine, Iterable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import dns.name
 import dns.rcode
@@ -44,6 +45,7 @@ from okta_custom_domain.readiness.report import (
 )
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 DEFAULT_QUERY_TIMEOUT = 2.0
 DEFAULT_RETRIES = 2
@@ -432,15 +434,25 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coro).result()
 
 
+def blocking_form(
+    async_form: Callable[P, Coroutine[Any, Any, T]], name: str, doc: str
+) -> Callable[P, T]:
+    """The blocking twin of ``async_form``, run through :func:`run_sync`.
+
+    It takes exactly the parameters of ``async_form`` (one signature for both entry points, so
+    the two cannot drift apart); ``name`` and ``doc`` are what ``help()`` shows for it.
+    """
+
+    @functools.wraps(async_form)
+    def blocking(*args: P.args, **kwargs: P.kwargs) -> T:
+        return run_sync(async_form(*args, **kwargs))
+
+    blocking.__name__ = blocking.__qualname__ = name
+    blocking.__doc__ = doc
+    return blocking
+
+
 async def check_records_async(
-    records: Iterable[Mapping[str, Any] | ExpectedRecord], **options: Any
-) -> ReadinessReport:
-    """Async form of :func:`check_records`."""
-    parsed = as_records(records)
-    return await ReadinessChecker(parsed, make_options(**options)).check()
-
-
-def check_records(
     records: Iterable[Mapping[str, Any] | ExpectedRecord],
     *,
     resolver: str | None = None,
@@ -450,27 +462,34 @@ def check_records(
     query_timeout: float = DEFAULT_QUERY_TIMEOUT,
     retries: int = DEFAULT_RETRIES,
 ) -> ReadinessReport:
+    """Async form of :func:`check_records`."""
+    parsed = as_records(records)
+    options = make_options(
+        resolver=resolver,
+        dns_port=dns_port,
+        nameservers=nameservers,
+        validating_resolver=validating_resolver,
+        query_timeout=query_timeout,
+        retries=retries,
+    )
+    return await ReadinessChecker(parsed, options).check()
+
+
+check_records = blocking_form(
+    check_records_async,
+    "check_records",
     """Check once whether every authoritative server serves ``records``; never waits.
 
     Raises ``RecordError``/``ValueError`` for bad input; DNS trouble is in the report.
-    """
-    return run_sync(
-        check_records_async(
-            records,
-            resolver=resolver,
-            dns_port=dns_port,
-            nameservers=nameservers,
-            validating_resolver=validating_resolver,
-            query_timeout=query_timeout,
-            retries=retries,
-        )
-    )
+    """,
+)
 
 
 __all__ = [
     "CheckOptions",
     "ReadinessChecker",
     "RecordError",
+    "blocking_form",
     "check_records",
     "check_records_async",
     "make_options",

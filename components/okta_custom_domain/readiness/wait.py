@@ -17,8 +17,8 @@ from okta_custom_domain.readiness.check import (
     DEFAULT_RETRIES,
     ReadinessChecker,
     as_records,
+    blocking_form,
     make_options,
-    run_sync,
 )
 from okta_custom_domain.readiness.discovery import DEFAULT_DNS_PORT
 from okta_custom_domain.readiness.records import ExpectedRecord
@@ -71,33 +71,20 @@ def next_interval(current: float, cap: float) -> float:
     return min(current * BACKOFF, cap)
 
 
-async def wait_until_ready_async(
-    records: Iterable[Mapping[str, Any] | ExpectedRecord],
+async def poll_until_ready(
+    checker: ReadinessChecker,
     *,
     timeout: float = DEFAULT_TIMEOUT,
     interval: float = DEFAULT_INTERVAL,
     max_interval: float = DEFAULT_MAX_INTERVAL,
     progress: Progress | None = None,
-    resolver: str | None = None,
-    dns_port: int = DEFAULT_DNS_PORT,
-    nameservers: Iterable[str] | None = None,
-    validating_resolver: str | None = None,
-    query_timeout: float = DEFAULT_QUERY_TIMEOUT,
-    retries: int = DEFAULT_RETRIES,
 ) -> ReadinessReport:
-    """Async form of :func:`wait_until_ready`."""
+    """Run ``checker`` until it reports ready, backing off; ReadinessTimeout after ``timeout``.
+
+    For callers that already hold validated ``CheckOptions`` (the CLI); the others use
+    :func:`wait_until_ready`.
+    """
     validate_timing(timeout, interval, max_interval)
-    checker = ReadinessChecker(
-        as_records(records),
-        make_options(
-            resolver=resolver,
-            dns_port=dns_port,
-            nameservers=nameservers,
-            validating_resolver=validating_resolver,
-            query_timeout=query_timeout,
-            retries=retries,
-        ),
-    )
     started = time.monotonic()
     deadline = started + timeout
     current = interval
@@ -120,7 +107,7 @@ async def wait_until_ready_async(
         current = next_interval(current, max_interval)
 
 
-def wait_until_ready(
+async def wait_until_ready_async(
     records: Iterable[Mapping[str, Any] | ExpectedRecord],
     *,
     timeout: float = DEFAULT_TIMEOUT,
@@ -134,22 +121,29 @@ def wait_until_ready(
     query_timeout: float = DEFAULT_QUERY_TIMEOUT,
     retries: int = DEFAULT_RETRIES,
 ) -> ReadinessReport:
-    """Poll until every authoritative server serves ``records``; raise ReadinessTimeout if not.
-
-    ``progress`` receives one line per poll. Bad input raises ValueError (RecordError) at once.
-    """
-    return run_sync(
-        wait_until_ready_async(
-            records,
-            timeout=timeout,
-            interval=interval,
-            max_interval=max_interval,
-            progress=progress,
+    """Async form of :func:`wait_until_ready`."""
+    validate_timing(timeout, interval, max_interval)  # bad timings are named before bad records
+    checker = ReadinessChecker(
+        as_records(records),
+        make_options(
             resolver=resolver,
             dns_port=dns_port,
             nameservers=nameservers,
             validating_resolver=validating_resolver,
             query_timeout=query_timeout,
             retries=retries,
-        )
+        ),
     )
+    return await poll_until_ready(
+        checker, timeout=timeout, interval=interval, max_interval=max_interval, progress=progress
+    )
+
+
+wait_until_ready = blocking_form(
+    wait_until_ready_async,
+    "wait_until_ready",
+    """Poll until every authoritative server serves ``records``; raise ReadinessTimeout if not.
+
+    ``progress`` receives one line per poll. Bad input raises ValueError (RecordError) at once.
+    """,
+)

@@ -13,11 +13,11 @@ from email.utils import parsedate_to_datetime
 import jwt
 import pytest
 import requests
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec
 from okta_custom_domain.testing.certs import make_certificate
 from okta_custom_domain.testing.dns_server import AuthoritativeServer, ZoneRecord, zone_text
 from okta_custom_domain.testing.fake_okta import FakeOkta
+from okta_fixtures import pem_pair  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest
 
 ZONE = "example.test"
 _serials = itertools.count(1)
@@ -400,23 +400,6 @@ def test_system_log_filters_windows_and_pages() -> None:
         assert bad.status_code == 400
 
 
-def _keypair(kind: str) -> tuple[str, str]:
-    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey = (
-        rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        if kind == "rsa"
-        else ec.generate_private_key(ec.SECP256R1())
-    )
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private, public
-
-
 def _assertion(
     fake: FakeOkta,
     private: str,
@@ -455,7 +438,7 @@ def _token(fake: FakeOkta, assertion: str, scope: str = "okta.domains.read") -> 
 def test_oauth_token_endpoint_issues_bearer_for_valid_assertion(
     fake: FakeOkta, kind: str, alg: str
 ) -> None:
-    private, public = _keypair(kind)
+    private, public = pem_pair(kind, ec.SECP256R1())
     fake.register_service_app("0oaapp", public)
     response = _token(fake, _assertion(fake, private, alg))
     assert response.status_code == 200, response.text
@@ -477,8 +460,8 @@ def test_oauth_token_endpoint_issues_bearer_for_valid_assertion(
 
 
 def test_oauth_token_endpoint_rejects_bad_assertions(fake: FakeOkta) -> None:
-    private, public = _keypair("rsa")
-    other_private, _ = _keypair("rsa")
+    private, public = pem_pair("rsa")
+    other_private, _ = pem_pair("rsa")
     fake.register_service_app("0oaapp", public)
     cases = {
         "wrong key": _assertion(fake, other_private, "RS256"),

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec
 from okta_custom_domain.okta.auth import ApiToken, OAuthServiceApp
 from okta_custom_domain.okta.client import (
     RATE_LIMIT_MARGIN,
@@ -29,21 +28,7 @@ from okta_custom_domain.okta.credentials import (
 )
 from okta_custom_domain.okta.errors import OktaApiError, OktaTransportError
 from okta_custom_domain.testing.fake_okta import FakeOkta
-
-
-class FakeTime:
-    """A clock that moves only when someone sleeps; records every sleep."""
-
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+from okta_fixtures import FakeTime, pem_pair  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest
 
 
 @pytest.fixture
@@ -55,23 +40,6 @@ def fake() -> Iterator[FakeOkta]:
 def client_for(fake: FakeOkta, time_: FakeTime | None = None, **kw: object) -> OktaDomainsClient:
     t = time_ or FakeTime()
     return OktaDomainsClient(fake.url, ApiToken(fake.api_token), sleep=t.sleep, clock=t.clock, **kw)  # type: ignore[arg-type]
-
-
-def pem_pair(kind: str = "rsa") -> tuple[str, str]:
-    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey = (
-        rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        if kind == "rsa"
-        else ec.generate_private_key(ec.SECP384R1())
-    )
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private, public
 
 
 # -- calls and parsing -------------------------------------------------------------------------
@@ -273,7 +241,7 @@ def test_slow_answer_times_out_and_is_retried(fake: FakeOkta) -> None:
 
 @pytest.mark.parametrize("kind", ["rsa", "ec"])
 def test_oauth_service_app_gets_and_caches_a_token(fake: FakeOkta, kind: str) -> None:
-    private, public = pem_pair(kind)
+    private, public = pem_pair(kind, ec.SECP384R1())
     fake.register_service_app("0oa1", public, key_id="kid-1")
     app = OAuthServiceApp("0oa1", private, key_id="kid-1")
     assert app.algorithm == ("RS256" if kind == "rsa" else "ES384")
@@ -355,7 +323,7 @@ def test_credentials_config_wins_over_env() -> None:
 
 
 def test_credentials_from_tenant_entry_as_json_string() -> None:
-    private, _ = pem_pair("ec")
+    private, _ = pem_pair("ec", ec.SECP384R1())
     tenants = [
         {"name": "prod", "okta": {"orgName": "acme", "apiToken": "prodtoken"}},
         {

@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from okta_custom_domain.okta.auth import ApiToken
 from okta_custom_domain.okta.client import OktaDomainsClient
 from okta_custom_domain.okta.credentials import TENANTS_KEY
@@ -30,6 +28,7 @@ from okta_custom_domain.okta.verification import (
 from okta_custom_domain.okta.verification_provider import OktaDomainVerificationProvider
 from okta_custom_domain.testing.dns_server import AuthoritativeServer, ZoneRecord, zone_text
 from okta_custom_domain.testing.fake_okta import FakeOkta
+from okta_fixtures import FakeTime, pem_pair  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
@@ -37,19 +36,6 @@ from pulumi.dynamic.dynamic import serialize_provider
 ZONE = "example.test"
 PROJECT = "okta-custom-domain"
 _serials = itertools.count(1)
-
-
-class FakeTime:
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture(scope="module")
@@ -359,15 +345,7 @@ def test_read_refreshes_status_and_delete_leaves_okta_alone(fake: FakeOkta) -> N
 def test_oauth_service_app_from_stack_config(
     fake: FakeOkta, dns_server: AuthoritativeServer
 ) -> None:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
+    private, public = pem_pair()
     fake.register_service_app("0oasvc", public, key_id="k1")
     domain_id = fake.add_domain("svc.example.test")
     records = okta_records(fake, domain_id)
@@ -477,10 +455,7 @@ def test_diff_reverifies_on_record_value_and_replaces_on_new_domain_id() -> None
 def test_serialized_provider_inputs_outputs_and_errors_hold_no_secret(
     fake: FakeOkta, dns_server: AuthoritativeServer
 ) -> None:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
+    private, _ = pem_pair()
     key_body = private.splitlines()[1]
     config = {
         "okta:apiToken": fake.api_token,

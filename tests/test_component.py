@@ -390,3 +390,47 @@ def test_rfc2136_records_keep_the_tsig_secret_secret() -> None:
         assert record.inputs["values"] in ([OKTA_CNAME_TARGET], [OKTA_TXT_VALUE])
         assert "key_secret" in record.secret_inputs
         assert record.urn in readiness.dependencies
+
+
+PREFLIGHT_TYPE = "pulumi-python:dynamic/okta-custom-domain:Rfc2136Preflight"
+
+
+def test_rfc2136_preflight_comes_before_the_okta_domain_and_keeps_the_secret_secret() -> None:
+    secret = "c2VjcmV0LXRzaWcta2V5LXZhbHVl"
+    target = Rfc2136Dns(
+        server="127.0.0.1",
+        zone="Example.com",
+        key_name="Okta.",
+        key_secret=secret,
+        key_algorithm="hmac-sha512",
+        port=5353,
+    )
+    run = one_domain(cloudflare_args(dns=target))
+    preflight = run.one(PREFLIGHT_TYPE)
+    domain = run.one(DOMAIN_TYPE)
+    assert preflight.name == "acme-dns-preflight"
+    assert preflight.parent == run.one(TYPE_TOKEN).urn
+    assert preflight.urn in domain.dependencies, "the Okta domain must wait for the preflight"
+    assert {k: v for k, v in preflight.inputs.items() if k != "__provider"} == {
+        "server": "127.0.0.1",
+        "port": 5353,
+        "zone": "example.com",
+        "key_name": "okta",
+        "key_algorithm": "hmac-sha512",
+        "key_secret": secret,
+    }
+    assert "key_secret" in preflight.secret_inputs
+    assert preflight.additional_secret_outputs == ["key_secret"]
+    order = [r.name for r in run.registrations]
+    assert order.index("acme-dns-preflight") < order.index("acme-domain")
+
+
+@pytest.mark.parametrize(
+    "dns",
+    [CloudflareDns(zone_id=ZONE_ID), ManualDns(zone="example.com")],
+    ids=["cloudflare", "manual"],
+)
+def test_other_targets_have_no_preflight_and_the_domain_waits_for_nothing(dns: Any) -> None:
+    run = one_domain(cloudflare_args(dns=dns))
+    assert run.of_type(PREFLIGHT_TYPE) == []
+    assert run.one(DOMAIN_TYPE).dependencies == []

@@ -74,6 +74,7 @@ def test_manual_certificate_is_uploaded_after_verification_then_completes(lab: O
     result = flow.up()
     assert result.outputs["validation_status"] == "COMPLETED"
     assert list(result.actions) == [
+        "login-dns-preflight",
         "login-domain",
         "login-cname",
         "login-txt",
@@ -140,6 +141,7 @@ def test_txt_regenerated_by_a_premature_verify_converges_after_refresh(lab: Offl
     result = flow.up()
     assert result.outputs["validation_status"] == "COMPLETED"
     assert result.actions == {
+        "login-dns-preflight": "same",
         "login-domain": "same",
         "login-cname": "same",
         "login-txt": "update",
@@ -186,6 +188,7 @@ def test_destroy_removes_the_records_and_the_domain(lab: OfflineLab) -> None:
         "login-txt",
         "login-cname",
         "login-domain",
+        "login-dns-preflight",
     ]
     assert lab.served(ACME, "TXT") == []
     assert lab.served(DOMAIN, "CNAME") == []
@@ -195,11 +198,11 @@ def test_destroy_removes_the_records_and_the_domain(lab: OfflineLab) -> None:
 
 
 @pytest.mark.parametrize("problem", ["wrong secret", "unknown key name", "zone not served"])
-def test_rejected_dns_writes_stop_the_flow_with_nothing_half_made(
+def test_rejected_key_or_zone_fails_before_the_okta_domain_exists(
     lab: OfflineLab, problem: str
 ) -> None:
-    """The key or zone can only be checked by the server: the domain exists (in state, so a
-    fixed run continues with it and destroy removes it), nothing is written, nothing verified."""
+    """The preflight (a signed update that changes nothing) runs before the domain: the
+    server's refusal stops the flow with no Okta domain, nothing in DNS, nothing in state."""
     secret = new_tsig_secret()
     overrides = {
         "wrong secret": {"key_secret": secret},
@@ -212,34 +215,63 @@ def test_rejected_dns_writes_stop_the_flow_with_nothing_half_made(
     with pytest.raises(FlowError) as failed:
         flow.up()
     error = failed.value
-    assert error.resource == "login-cname"
+    assert error.resource == "login-dns-preflight"
     assert isinstance(error.cause, Rfc2136Error)
     text = str(error)
+    assert "preflight" in text
     assert f"127.0.0.1:{lab.dns.port}" in text
     assert ("other.test" if problem == "zone not served" else ZONE) in text
     assert overrides.get("key_name", lab.key_name) in text
+    expected = {
+        "wrong secret": "BADSIG",
+        "unknown key name": "BADKEY",
+        "zone not served": "server does not serve zone other.test",
+    }[problem]
+    assert expected in text
     assert secret not in text and lab.key_secret not in text
-    assert lab.serial() == serial  # nothing written
-    assert list(flow.state.resources) == ["login-domain"]
-    assert lab.okta.requests_to("POST", "/verify") == []
-
-    flow.destroy()
+    assert lab.okta.requests_to("POST", "/api/v1/domains") == []
     assert lab.okta_domains() == []
+    assert lab.serial() == serial  # nothing written
+    assert (
+        lab.served(domain, "CNAME") == [] and lab.served(f"_acme-challenge.{domain}", "TXT") == []
+    )
+    assert flow.state.resources == {}
+    assert flow.destroy().actions == {}
 
 
-def test_a_corrected_key_continues_with_the_same_domain(lab: OfflineLab) -> None:
+def test_a_corrected_key_then_creates_everything(lab: OfflineLab) -> None:
     state = FlowState()
     wrong = lab.args(DOMAIN, lab.rfc2136_target(key_secret=new_tsig_secret()))
     with pytest.raises(FlowError):
         CustomDomainFlow("login", wrong, lab.config, state=state).up()
-    domain_id = state.resources["login-domain"].id
+    assert state.resources == {} and lab.okta_domains() == []
     fixed = CustomDomainFlow(
         "login", lab.args(DOMAIN, lab.rfc2136_target()), lab.config, state=state
     )
     result = fixed.up()
     assert result.outputs["validation_status"] == "COMPLETED"
-    assert result.outputs["domain_id"] == domain_id
-    assert result.actions["login-domain"] == "same"
+    assert set(result.actions.values()) == {"create"}
+    assert lab.okta_domains() == [DOMAIN]
+    assert len(lab.okta.requests_to("POST", "/api/v1/domains")) == 1
+
+
+def test_the_preflight_runs_again_only_when_server_zone_or_key_change(lab: OfflineLab) -> None:
+    """A TTL change updates the records without a new preflight; a new secret is checked
+    again before the records would be rewritten with it (the server rejects it: nothing moves)."""
+    state = FlowState()
+    CustomDomainFlow("login", lab.args(DOMAIN, lab.rfc2136_target()), lab.config, state=state).up()
+    ttl = lab.args(DOMAIN, lab.rfc2136_target(ttl=120))
+    changed = CustomDomainFlow("login", ttl, lab.config, state=state).up()
+    assert changed.actions["login-dns-preflight"] == "same"
+    assert changed.changed == ["login-cname", "login-txt"]
+    before = writes_and_calls(lab)
+    rotated = lab.args(DOMAIN, lab.rfc2136_target(key_secret=new_tsig_secret(), ttl=120))
+    with pytest.raises(FlowError) as failed:
+        CustomDomainFlow("login", rotated, lab.config, state=state).up()
+    assert failed.value.resource == "login-dns-preflight"
+    assert failed.value.action == "update"
+    assert "BADSIG" in str(failed.value)
+    assert writes_and_calls(lab) == before
     assert lab.okta_domains() == [DOMAIN]
 
 
@@ -286,6 +318,7 @@ def test_renaming_the_domain_replaces_domain_and_records(lab: OfflineLab) -> Non
     result = flow.up()
     assert result.outputs["validation_status"] == "COMPLETED"
     assert result.actions == {
+        "login-dns-preflight": "same",
         "login-domain": "replace",
         "login-cname": "replace",
         "login-txt": "replace",

@@ -76,7 +76,7 @@ def test_no_secret_in_state_outputs_events_or_logs(
     snapshots.append(flow.state.to_json())
     # The secrets are in the state, but only marked secret (what Pulumi would encrypt).
     resources = flow.state.resources
-    for name in ("login-cname", "login-txt"):
+    for name in ("login-dns-preflight", "login-cname", "login-txt"):
         assert isinstance(resources[name].inputs["key_secret"], Secret)
         assert isinstance(resources[name].outputs["key_secret"], Secret)
         assert reveal(resources[name].outputs["key_secret"]) == lab.key_secret
@@ -100,7 +100,7 @@ def test_no_secret_in_state_outputs_events_or_logs(
     )
     with pytest.raises(FlowError) as failed:
         broken.up()
-    assert "other-cname" in str(failed.value)
+    assert "other-dns-preflight" in str(failed.value)  # refused before anything exists
     snapshots.append(broken.state.to_json())
     broken.destroy()
 

@@ -19,6 +19,7 @@ import dns.query
 import dns.rdatatype
 import pulumi
 import pytest
+from okta_custom_domain.rfc2136.preflight import Rfc2136Preflight, Rfc2136PreflightProvider
 from okta_custom_domain.rfc2136.provider import (
     SECRET_OUTPUTS,
     Rfc2136Record,
@@ -374,3 +375,201 @@ def test_record_registers_key_secret_as_secret() -> None:
     )
     plain = {k: v for k, v in rpc.deserialize_properties(request.object).items()}
     assert_no_secret({k: v for k, v in plain.items() if k not in ("key_secret", "__provider")})
+
+
+# -- Rfc2136Preflight ------------------------------------------------------------------------
+def preflight_inputs(knot: dns_server.AuthoritativeServer, /, **overrides: Any) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "server": knot.address,
+        "port": float(knot.port),
+        "zone": ZONE.upper() + ".",
+        "key_name": KEY_NAME.upper(),
+        "key_algorithm": "HMAC-SHA256",
+        "key_secret": SECRET,
+    }
+    props.update(overrides)
+    return props
+
+
+def preflight_checked(props: dict[str, Any]) -> dict[str, Any]:
+    result = Rfc2136PreflightProvider().check({}, props)
+    assert result.failures == [], [f.reason for f in result.failures]
+    return result.inputs
+
+
+def test_preflight_check_normalises_and_reports_every_problem(
+    server: dns_server.AuthoritativeServer,
+) -> None:
+    provider = Rfc2136PreflightProvider()
+    assert preflight_checked(preflight_inputs(server)) == {
+        "server": server.address,
+        "port": server.port,
+        "zone": ZONE,
+        "key_name": KEY_NAME,
+        "key_algorithm": "hmac-sha256",
+        "key_secret": SECRET,
+    }
+    defaults = preflight_checked(
+        {k: v for k, v in preflight_inputs(server).items() if k not in ("port", "key_algorithm")}
+    )
+    assert (defaults["port"], defaults["key_algorithm"]) == (53, "hmac-sha256")
+    bad = preflight_inputs(server, port=0.0, zone="", key_secret="%%%", key_algorithm="rsa")
+    result = provider.check({}, bad)
+    assert sorted(f.property for f in result.failures) == [
+        "key_algorithm",
+        "key_secret",
+        "port",
+        "zone",
+    ]
+    assert_no_secret([f.reason for f in result.failures])
+    unknown = provider.check({}, preflight_inputs(server, key_secret=Unknown()))
+    assert unknown.failures == [] and isinstance(unknown.inputs["key_secret"], Unknown)
+
+
+def test_preflight_diff_changes_when_any_input_changes(
+    server: dns_server.AuthoritativeServer,
+) -> None:
+    provider = Rfc2136PreflightProvider()
+    olds = preflight_checked(preflight_inputs(server))
+    same = provider.diff("id", olds, preflight_checked(preflight_inputs(server)))
+    assert same.changes is False
+    rotated = base64.b64encode(os.urandom(32)).decode()
+    for key, value in [
+        ("server", "127.0.0.2"),
+        ("port", 5353),
+        ("zone", f"other-{ZONE}"),
+        ("key_name", "other-key"),
+        ("key_algorithm", "hmac-sha512"),
+        ("key_secret", rotated),
+        ("key_secret", Unknown()),
+    ]:
+        changed = provider.diff("id", olds, {**olds, key: value})
+        assert changed.changes is True, key
+        assert changed.replaces == []  # nothing to replace: update runs the preflight again
+    assert_no_secret(vars(provider.diff("id", olds, {**olds, "key_secret": rotated})))
+
+
+def test_preflight_create_update_read_delete(server: dns_server.AuthoritativeServer) -> None:
+    provider = Rfc2136PreflightProvider()
+    props = preflight_checked(preflight_inputs(server))
+    serials = (server.serial(ZONE), server.serial(f"other-{ZONE}"))
+    created = provider.create(props)
+    assert created.id == f"{server.address}:{server.port}/{ZONE}/{KEY_NAME}"
+    assert created.outs == props
+    other = preflight_checked(preflight_inputs(server, zone=f"other-{ZONE}"))
+    updated = provider.update(created.id, props, other)
+    assert updated.outs == other
+    read = provider.read(created.id, props)
+    assert (read.id, read.outs) == (created.id, props)
+    provider.delete(created.id, props)
+    assert (server.serial(ZONE), server.serial(f"other-{ZONE}")) == serials  # nothing written
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"key_secret": base64.b64encode(os.urandom(32)).decode()}, "BADSIG"),
+        ({"key_name": "nobody"}, "BADKEY"),
+        ({"zone": "absent.test"}, "server does not serve zone absent.test"),
+    ],
+    ids=["wrong secret", "unknown key", "zone not served"],
+)
+def test_preflight_create_and_update_fail_on_a_rejected_key_or_zone(
+    server: dns_server.AuthoritativeServer,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+    overrides: dict[str, Any],
+    expected: str,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    provider = Rfc2136PreflightProvider()
+    good = preflight_checked(preflight_inputs(server))
+    bad = preflight_checked(preflight_inputs(server, **overrides))
+    messages = []
+    for call in (lambda: provider.create(bad), lambda: provider.update("id", good, bad)):
+        with pytest.raises(Rfc2136Error) as info:
+            call()
+        messages.append(str(info.value))
+    captured = capsys.readouterr()
+    for message in messages:
+        assert expected in message
+        assert message.startswith("RFC 2136 preflight")
+        assert f"{server.address}:{server.port}" in message
+        assert bad["key_name"] in message and bad["zone"] in message
+    for text in (*messages, caplog.text, captured.out, captured.err):
+        assert SECRET not in text and bad["key_secret"] not in text
+
+
+def test_preflight_delete_needs_no_server() -> None:
+    props = {
+        "server": "127.0.0.1",
+        "port": dns_server.free_port("127.0.0.1"),  # nothing listens: delete must not ask
+        "zone": ZONE,
+        "key_name": KEY_NAME,
+        "key_algorithm": "hmac-sha256",
+        "key_secret": SECRET,
+    }
+    Rfc2136PreflightProvider().delete("id", props)  # would raise if it asked the server
+    assert Rfc2136PreflightProvider().read("id", props).outs == props
+
+
+def test_preflight_provider_is_serialized_by_reference() -> None:
+    serialized = serialize_provider(Rfc2136PreflightProvider())
+    assert len(serialized) < 200, len(serialized)
+    script = (
+        "import base64, sys, dill\n"
+        "p = dill.loads(base64.b64decode(sys.argv[1]))\n"
+        "print(type(p).__module__, type(p).__name__, vars(p))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", script, serialized],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert loaded.stdout.strip() == (
+        "okta_custom_domain.rfc2136.preflight Rfc2136PreflightProvider {}"
+    )
+
+
+def test_preflight_registers_key_secret_as_secret() -> None:
+    mocks = _EchoMocks()
+    monitor = _CapturingMonitor(mocks)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        pulumi.runtime.set_mocks(mocks, preview=False, monitor=monitor)
+
+        @pulumi.runtime.test
+        def program() -> pulumi.Output[Any]:
+            preflight = Rfc2136Preflight(
+                "preflight",
+                server="127.0.0.1",
+                port=5353,
+                zone=ZONE,
+                key_name=KEY_NAME,
+                key_secret=SECRET,  # plain: the resource makes it secret itself
+            )
+            return preflight.key_secret.apply(lambda _: None)
+
+        program()
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+    (request,) = [r for r in monitor.requests if r.type != "pulumi:pulumi:Stack"]
+    assert request.type == "pulumi-python:dynamic/okta-custom-domain:Rfc2136Preflight"
+    assert list(request.additionalSecretOutputs) == ["key_secret"]
+    raw = request.object.fields
+    assert raw["key_secret"].struct_value.fields[rpc._special_sig_key].string_value == (
+        rpc._special_secret_sig
+    )
+    plain = rpc.deserialize_properties(request.object)
+    assert_no_secret({k: v for k, v in plain.items() if k not in ("key_secret", "__provider")})
+    assert {k: v for k, v in plain.items() if k not in ("key_secret", "__provider")} == {
+        "server": "127.0.0.1",
+        "port": 5353,
+        "zone": ZONE,
+        "key_name": KEY_NAME,
+        "key_algorithm": "hmac-sha256",
+    }

@@ -292,3 +292,63 @@ def test_ipv6_loopback_server() -> None:
         assert writer.read(f"v6.{ZONE}", "TXT") == ["over ipv6"]
     error = _failure(writer, f"v6.{ZONE}")  # the server is gone now
     assert f"[::1]:{knot.port}" in str(error)
+
+
+# -- preflight: a signed update that changes nothing ----------------------------------------
+def _preflight_failure(writer: Rfc2136Writer) -> str:
+    with pytest.raises(Rfc2136Error) as info:
+        writer.preflight()
+    message = str(info.value)
+    assert message.startswith("RFC 2136 preflight")
+    assert writer.endpoint in message
+    assert f"zone {writer.zone}" in message
+    assert f"key {writer.key.name}" in message
+    assert_clean(message + repr(info.value))
+    return message
+
+
+def test_preflight_passes_and_changes_nothing(
+    server: dns_server.AuthoritativeServer, key: TsigKey
+) -> None:
+    serial = server.serial(ZONE)
+    soa_before = dig(server, ZONE, "SOA").answer
+    writer_for(server, key).preflight()
+    writer_for(server, TsigKey(name=KEY_NAME.upper() + ".", secret=SECRET)).preflight()
+    assert server.serial(ZONE) == serial
+    assert dig(server, ZONE, "SOA").answer == soa_before
+
+
+def test_preflight_wrong_secret(server: dns_server.AuthoritativeServer) -> None:
+    wrong = TsigKey(name=KEY_NAME, secret=base64.b64encode(os.urandom(32)).decode())
+    message = _preflight_failure(writer_for(server, wrong))
+    assert "BADSIG" in message and "key_secret" in message
+    assert wrong.secret not in message
+
+
+def test_preflight_unknown_key_name(server: dns_server.AuthoritativeServer) -> None:
+    message = _preflight_failure(writer_for(server, TsigKey(name="nobody", secret=SECRET)))
+    assert "BADKEY" in message and "does not accept key nobody" in message
+
+
+@pytest.mark.parametrize("zone", ["not-served.test", f"sub.{ZONE}"])
+def test_preflight_zone_not_served(
+    server: dns_server.AuthoritativeServer, key: TsigKey, zone: str
+) -> None:
+    message = _preflight_failure(writer_for(server, key, zone=zone))
+    assert f"server does not serve zone {zone}" in message
+
+
+def test_preflight_server_silent(key: TsigKey) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        writer = Rfc2136Writer("127.0.0.1", ZONE, key, port=port, timeout=0.3, retries=0)
+        message = _preflight_failure(writer)
+    assert "no answer within 0.3 s (1 attempts)" in message
+
+
+def test_preflight_nothing_listening(key: TsigKey) -> None:
+    port = dns_server.free_port("127.0.0.1")
+    writer = Rfc2136Writer("127.0.0.1", ZONE, key, port=port, timeout=0.5, retries=0)
+    assert "connection refused" in _preflight_failure(writer)

@@ -1,7 +1,8 @@
 """``OktaCustomDomain``: the Okta domain, its DNS records, the readiness wait and verification.
 
-The graph is domain -> records -> readiness -> verification. Record names are known at preview;
-their values come from Okta, so a regenerated TXT value flows through every later step.
+The graph is domain -> records -> readiness -> verification, after a DNS preflight for an
+RFC 2136 target (the key and zone proved before the domain exists). Record names are known at
+preview; their values come from Okta, so a regenerated TXT value flows through every later step.
 """
 
 from __future__ import annotations
@@ -15,9 +16,15 @@ import pulumi_okta as okta
 
 from okta_custom_domain.args import ManualCertificate, OktaCustomDomainArgs
 from okta_custom_domain.certificates import validate_manual_certificate
-from okta_custom_domain.dns_writers import RecordToWrite, record_name_for_target, write_records
+from okta_custom_domain.dns_writers import (
+    RecordToWrite,
+    preflight_target,
+    record_name_for_target,
+    write_records,
+)
 from okta_custom_domain.okta.client import org_url_from
 from okta_custom_domain.okta.verification_provider import OktaDomainVerification
+from okta_custom_domain.pickle_guard import unwrap_pickler
 from okta_custom_domain.readiness.provider import DnsReadiness
 from okta_custom_domain.records import expected_names, plain_okta_records, record_values
 from okta_custom_domain.targets import ManualDns
@@ -76,15 +83,16 @@ class OktaCustomDomain(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        unwrap_pickler()  # Pulumi's serializer leaves a wrapper per dynamic resource
         names = expected_names(args.domain, args.certificate_source_type)
 
+        preflight = preflight_target(name, args.dns, self)
         domain = okta.Domain(
             f"{name}-domain",
             name=args.domain,
             certificate_source_type=args.certificate_source_type,
             brand_id=args.brand_id,
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=preflight),
         )
         values = domain.dns_records.apply(
             lambda records: record_values(plain_okta_records(records), names, args.domain)

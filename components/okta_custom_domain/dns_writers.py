@@ -90,6 +90,32 @@ def write_rfc2136(
     ]
 
 
+def preflight_target(
+    name: str, target: DnsTarget, parent: pulumi.Resource
+) -> list[pulumi.Resource]:
+    """Resources that prove the target takes our writes, for the Okta domain to depend on.
+
+    Only ``Rfc2136Dns`` needs one: a wrong TSIG key or a zone the server does not serve would
+    otherwise fail at the first record, after the Okta domain was created.
+    """
+    if not isinstance(target, Rfc2136Dns):
+        return []
+    from okta_custom_domain.rfc2136.preflight import Rfc2136Preflight
+
+    return [
+        Rfc2136Preflight(
+            f"{name}-dns-preflight",
+            server=target.server,
+            port=target.port,
+            zone=target.zone,
+            key_name=target.key_name,
+            key_algorithm=target.key_algorithm,
+            key_secret=pulumi.Output.secret(target.key_secret),
+            opts=pulumi.ResourceOptions(parent=parent),
+        )
+    ]
+
+
 def write_records(
     name: str, target: DnsTarget, records: list[RecordToWrite], parent: pulumi.Resource
 ) -> list[pulumi.Resource]:

@@ -1,11 +1,12 @@
 """The whole flow of ``OktaCustomDomain`` as plain steps, without the Pulumi engine.
 
 The offline demo and the end-to-end tests must exercise the real code, not a copy of it: this
-module calls the same provider methods the dynamic resources run (``Rfc2136RecordProvider``,
-``DnsReadinessProvider``, ``OktaDomainVerificationProvider``) in the same graph as
-``component.py`` (domain -> records -> readiness -> verification [-> certificate ->
-certificate issued]). ``okta.Domain`` and ``okta.DomainCertificate`` are bridged Terraform
-resources, so they are modelled by two small providers on ``OktaDomainsClient``.
+module calls the same provider methods the dynamic resources run
+(``Rfc2136PreflightProvider``, ``Rfc2136RecordProvider``, ``DnsReadinessProvider``,
+``OktaDomainVerificationProvider``) in the same graph as ``component.py`` ([RFC 2136
+preflight ->] domain -> records -> readiness -> verification [-> certificate -> certificate
+issued]). ``okta.Domain`` and ``okta.DomainCertificate`` are bridged Terraform resources, so
+they are modelled by two small providers on ``OktaDomainsClient``.
 
 A tiny engine keeps a state like Pulumi's (inputs and outputs per resource, secrets marked):
 ``up`` runs ``check`` then ``create``, or ``diff`` and ``update``/replace only on changes;
@@ -43,6 +44,7 @@ from okta_custom_domain.okta.errors import OktaApiError
 from okta_custom_domain.okta.verification_provider import OktaDomainVerificationProvider
 from okta_custom_domain.readiness.provider import DnsReadinessProvider
 from okta_custom_domain.records import expected_names, plain_okta_records, record_values
+from okta_custom_domain.rfc2136.preflight import Rfc2136PreflightProvider
 from okta_custom_domain.rfc2136.provider import SECRET_OUTPUTS, Rfc2136RecordProvider
 from okta_custom_domain.targets import ManualDns, Rfc2136Dns
 
@@ -521,6 +523,7 @@ class CustomDomainFlow:
         result = StepResult()
         args, name, engine = self.args, self.name, self.engine
         names = expected_names(args.domain, args.certificate_source_type)
+        self._preflight(result)
         domain = engine.register(
             f"{name}-domain",
             "okta:index/domain:Domain",
@@ -568,6 +571,27 @@ class CustomDomainFlow:
         }
         self.state.outputs = dict(result.outputs)
         return result
+
+    def _preflight(self, result: StepResult) -> None:
+        """An RFC 2136 target proves its key and zone first: nothing exists if they are wrong."""
+        target = self.args.dns
+        if not isinstance(target, Rfc2136Dns):
+            return
+        self.engine.register(
+            f"{self.name}-dns-preflight",
+            "okta-custom-domain:rfc2136:Rfc2136Preflight",
+            Rfc2136PreflightProvider(),
+            {
+                "server": target.server,
+                "port": target.port,
+                "zone": target.zone,
+                "key_name": target.key_name,
+                "key_algorithm": target.key_algorithm,
+                "key_secret": Secret(target.key_secret),
+            },
+            secret_outputs=tuple(SECRET_OUTPUTS),
+            result=result,
+        )
 
     def _write_records(self, records: list[dict[str, str]], result: StepResult) -> None:
         target = self.args.dns

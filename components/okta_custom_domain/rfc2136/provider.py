@@ -9,7 +9,7 @@ wraps the input with ``Output.secret`` so it is encrypted in state.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pulumi
@@ -77,41 +77,67 @@ def _values(value: object, rtype: str | None) -> list[str]:
     return values
 
 
+CONNECTION_KEYS: tuple[str, ...] = (
+    "server",
+    "port",
+    "zone",
+    "key_name",
+    "key_algorithm",
+    "key_secret",
+)
+
+
+def _normalize_field(key: str, value: Any) -> Any:
+    """One validated, normalised property; ``ValueError`` naming the field on bad input."""
+    if key == "server":
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError("server: the IP address or host name of the DNS server is required")
+        return value.strip()
+    if key == "port":
+        return _as_int(value, "port", 1, 65535, "use the server's DNS port (53)")
+    if key == "ttl":
+        return _as_int(value, "ttl", 0, 2**31 - 1, "use seconds, e.g. 300")
+    if key == "zone":
+        return normalize_fqdn(value, field="zone")
+    if key == "type":
+        return normalize_rtype(value)
+    if key == "key_name":
+        return normalize_key_name(value)
+    if key == "key_algorithm":
+        return normalize_algorithm(value)
+    if key == "key_secret":
+        decode_secret(value)
+    return value
+
+
+def normalize_connection(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Server, port, zone and TSIG key of ``props``, validated and normalised (defaults filled).
+
+    Unknown values (preview) are kept as they are and not checked.
+    """
+    out: dict[str, Any] = {key: props.get(key) for key in CONNECTION_KEYS}
+    if out["port"] is None:
+        out["port"] = DEFAULT_PORT
+    if out["key_algorithm"] is None:
+        out["key_algorithm"] = DEFAULT_ALGORITHM
+    return {
+        key: value if _is_unknown(value) else _normalize_field(key, value)
+        for key, value in out.items()
+    }
+
+
 def normalize_props(props: Mapping[str, Any]) -> dict[str, Any]:
     """Validated, normalised properties; ``ValueError`` naming the field on bad input.
 
     Unknown values (preview) are kept as they are and not checked.
     """
     out: dict[str, Any] = {key: props.get(key) for key in PROPERTY_KEYS}
-    if out["port"] is None:
-        out["port"] = DEFAULT_PORT
     if out["ttl"] is None:
         out["ttl"] = DEFAULT_TTL
-    if out["key_algorithm"] is None:
-        out["key_algorithm"] = DEFAULT_ALGORITHM
-    for key, value in out.items():
-        if _is_unknown(value):
-            continue
-        if key == "server":
-            if not isinstance(value, str) or not value.strip():
-                raise ValueError(
-                    "server: the IP address or host name of the DNS server is required"
-                )
-            out[key] = value.strip()
-        elif key == "port":
-            out[key] = _as_int(value, "port", 1, 65535, "use the server's DNS port (53)")
-        elif key == "ttl":
-            out[key] = _as_int(value, "ttl", 0, 2**31 - 1, "use seconds, e.g. 300")
-        elif key == "zone":
-            out[key] = normalize_fqdn(value, field="zone")
-        elif key == "type":
-            out[key] = normalize_rtype(value)
-        elif key == "key_name":
-            out[key] = normalize_key_name(value)
-        elif key == "key_algorithm":
-            out[key] = normalize_algorithm(value)
-        elif key == "key_secret":
-            decode_secret(value)
+    out.update(normalize_connection(props))
+    for key in ("ttl", "type"):
+        if not _is_unknown(out[key]):
+            out[key] = _normalize_field(key, out[key])
     if not _is_unknown(out["fqdn"]):
         out["fqdn"] = normalize_fqdn(out["fqdn"], field="fqdn")
         if not _is_unknown(out["zone"]):
@@ -125,7 +151,8 @@ def normalize_props(props: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _writer(props: Mapping[str, Any]) -> Rfc2136Writer:
+def writer_for(props: Mapping[str, Any]) -> Rfc2136Writer:
+    """The writer for normalised connection properties (server, port, zone, TSIG key)."""
     key = TsigKey(
         name=props["key_name"], secret=props["key_secret"], algorithm=props["key_algorithm"]
     )
@@ -146,24 +173,7 @@ class Rfc2136RecordProvider(pulumi.dynamic.ResourceProvider):
     """CRUD for one CNAME or TXT RRset at an RFC 2136 server; holds no state of its own."""
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
-        failures: list[pulumi.dynamic.CheckFailure] = []
-        inputs = {key: value for key, value in news.items() if key in PROPERTY_KEYS}
-        props = dict(news)
-        # Check each field on its own so that one run reports every problem.
-        while True:
-            try:
-                checked = normalize_props(props)
-            except (ValueError, TsigKeyError) as exc:
-                field = _field_of(exc)
-                failures.append(pulumi.dynamic.CheckFailure(field, str(exc)))
-                if field not in PROPERTY_KEYS or _is_unknown(props.get(field)):
-                    break
-                props[field] = Unknown()  # skip this field, look for the next problem
-                continue
-            break
-        if not failures:
-            inputs.update(checked)
-        return pulumi.dynamic.CheckResult(inputs, failures)
+        return check_inputs(news, PROPERTY_KEYS, normalize_props)
 
     def diff(
         self, _id: str, olds: dict[str, Any], news: dict[str, Any]
@@ -184,14 +194,14 @@ class Rfc2136RecordProvider(pulumi.dynamic.ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         checked = normalize_props(props)
-        _writer(checked).replace(
+        writer_for(checked).replace(
             checked["fqdn"], checked["type"], checked["values"], checked["ttl"]
         )
         return pulumi.dynamic.CreateResult(record_id(checked), outs=checked)
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         checked = normalize_props(props)
-        found = _writer(checked).read_rrset(checked["fqdn"], checked["type"])
+        found = writer_for(checked).read_rrset(checked["fqdn"], checked["type"])
         if found is None:
             return pulumi.dynamic.ReadResult("", {})
         values, ttl = found
@@ -205,21 +215,52 @@ class Rfc2136RecordProvider(pulumi.dynamic.ResourceProvider):
         old = normalize_props(olds)
         new = normalize_props(news)
         if any(old[key] != new[key] for key in REPLACE_KEYS):
-            _writer(old).delete(old["fqdn"], old["type"])
-        _writer(new).replace(new["fqdn"], new["type"], new["values"], new["ttl"])
+            writer_for(old).delete(old["fqdn"], old["type"])
+        writer_for(new).replace(new["fqdn"], new["type"], new["values"], new["ttl"])
         return pulumi.dynamic.UpdateResult(outs=new)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         checked = normalize_props(props)
-        _writer(checked).delete(checked["fqdn"], checked["type"])
+        writer_for(checked).delete(checked["fqdn"], checked["type"])
 
 
-def _field_of(exc: Exception) -> str:
+def check_inputs(
+    news: Mapping[str, Any],
+    keys: Sequence[str],
+    normalize: Callable[[Mapping[str, Any]], dict[str, Any]],
+) -> pulumi.dynamic.CheckResult:
+    """``check`` for a resource whose properties are ``keys``: every problem in one run.
+
+    Each failing field is set aside (made unknown) and the rest checked again, so a user
+    fixes all inputs at once instead of one per ``pulumi preview``.
+    """
+    failures: list[pulumi.dynamic.CheckFailure] = []
+    inputs = {key: value for key, value in news.items() if key in keys}
+    props = dict(news)
+    while True:
+        try:
+            checked = normalize(props)
+        except (ValueError, TsigKeyError) as exc:
+            field = _field_of(exc, keys)
+            failures.append(pulumi.dynamic.CheckFailure(field, str(exc)))
+            if field not in keys or _is_unknown(props.get(field)):
+                break
+            props[field] = Unknown()  # skip this field, look for the next problem
+            continue
+        break
+    if not failures:
+        inputs.update(checked)
+    return pulumi.dynamic.CheckResult(inputs, failures)
+
+
+def _field_of(exc: Exception, keys: Sequence[str]) -> str:
     field = getattr(exc, "field", None)
     if isinstance(field, str):
         return field
     head = str(exc).partition(":")[0]
-    return head if head in PROPERTY_KEYS else "values"
+    if head in keys:
+        return head
+    return "values" if "values" in keys else keys[0]
 
 
 def _equal(key: str, old: object, new: object) -> bool:
@@ -280,11 +321,15 @@ class Rfc2136Record(pulumi.dynamic.Resource, module="okta-custom-domain", name="
 
 
 __all__ = [
+    "CONNECTION_KEYS",
     "RECORD_TYPES",
     "REPLACE_KEYS",
     "SECRET_OUTPUTS",
     "Rfc2136Record",
     "Rfc2136RecordProvider",
+    "check_inputs",
+    "normalize_connection",
     "normalize_props",
     "record_id",
+    "writer_for",
 ]

@@ -160,6 +160,22 @@ class Rfc2136Writer:
         log.debug("RFC 2136 delete %s %s %s", fqdn, kind, self._where())
         self._send_update(update, f"delete {kind} {self._fqdn(label)}")
 
+    def preflight(self) -> None:
+        """Prove that the server serves the zone and takes updates signed with the key,
+        without changing anything, so a wrong key or zone fails before anything is created.
+
+        The probe is a signed UPDATE whose only section is a prerequisite that holds in every
+        served zone (the apex SOA RRset exists, RFC 2136 2.4.1) and no update records: the
+        server verifies the signature and its update ACL and answers NOERROR, or the same
+        rcodes (NOTAUTH, BADKEY, BADSIG, REFUSED) a real write would get. The zone serial does
+        not move. Not proved: a per-name policy (BIND ``update-policy``, Knot ``update-owner``)
+        that allows the key the zone but not the two record names; that shows at the write.
+        """
+        update = self._update()
+        update.present(dns.name.from_text(self.zone + "."), dns.rdatatype.SOA)
+        log.debug("RFC 2136 preflight %s", self._where())
+        self._send_update(update, "preflight (a signed update that changes nothing)")
+
     def read(self, fqdn: str, rtype: str) -> list[str] | None:
         """The values the server holds for ``fqdn`` ``rtype`` now, or ``None`` when none."""
         answer = self.read_rrset(fqdn, rtype)

@@ -27,18 +27,10 @@ from okta_custom_domain.okta.verification_provider import OktaDomainVerification
 from okta_custom_domain.pickle_guard import unwrap_pickler
 from okta_custom_domain.readiness.provider import DnsReadiness
 from okta_custom_domain.records import expected_names, plain_okta_records, record_values
+from okta_custom_domain.registrar import registrar_rows, rows_text
 from okta_custom_domain.targets import ManualDns
 
 TYPE_TOKEN = "okta-custom-domain:index:OktaCustomDomain"
-
-
-def registrar_rows_text(domain: str, rows: list[dict[str, Any]]) -> str:
-    """Paste-ready rows for a registrar's web form, one per line."""
-    lines = [f"Enter these records at your registrar for {domain}:"]
-    lines += [
-        f"  {r['type']:<5}  name: {r['name']}  value: {r['value']}  TTL: {r['ttl']}" for r in rows
-    ]
-    return "\n".join(lines)
 
 
 def _checked_key(domain: str, bundle: ManualCertificate, private_key: str) -> str:
@@ -211,16 +203,13 @@ class OktaCustomDomain(pulumi.ComponentResource):
 
     def _registrar_rows(self, args: OktaCustomDomainArgs) -> pulumi.Output[list[dict[str, Any]]]:
         """For ``ManualDns``: the rows a person pastes, also logged where the CLI shows them."""
-        if not isinstance(args.dns, ManualDns):
+        target = args.dns
+        if not isinstance(target, ManualDns):
             return pulumi.Output.from_input([])
-        ttl = args.dns.ttl
 
         def rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-            result = [
-                {"name": r["name"], "type": r["type"], "value": r["value"], "ttl": ttl}
-                for r in records
-            ]
-            pulumi.log.info(registrar_rows_text(args.domain, result), resource=self)
+            result = registrar_rows(target, records)
+            pulumi.log.info(rows_text(args.domain, result), resource=self)
             return result
 
         return self.dns_records.apply(rows)

@@ -37,13 +37,13 @@ from pulumi.dynamic import (
 from pulumi.runtime import settings as pulumi_settings
 
 from okta_custom_domain.args import OktaCustomDomainArgs
-from okta_custom_domain.names import dns_record_name
 from okta_custom_domain.okta.client import OktaDomainsClient, org_url_from
 from okta_custom_domain.okta.credentials import resolve_credentials
 from okta_custom_domain.okta.errors import OktaApiError
 from okta_custom_domain.okta.verification_provider import OktaDomainVerificationProvider
 from okta_custom_domain.readiness.provider import DnsReadinessProvider
 from okta_custom_domain.records import expected_names, plain_okta_records, record_values
+from okta_custom_domain.registrar import registrar_rows, rows_text
 from okta_custom_domain.rfc2136.preflight import Rfc2136PreflightProvider
 from okta_custom_domain.rfc2136.provider import SECRET_OUTPUTS, Rfc2136RecordProvider
 from okta_custom_domain.targets import ManualDns, Rfc2136Dns
@@ -702,28 +702,6 @@ def _org_url(args: OktaCustomDomainArgs, config: StackConfig) -> str:
     return org_url_from(org_name, config.get("okta:baseUrl") or "okta.com")
 
 
-def registrar_rows(target: ManualDns, records: list[dict[str, str]]) -> list[dict[str, Any]]:
-    """The rows a person pastes, with the name in the form's style (as the component logs)."""
-    return [
-        {
-            "name": dns_record_name(r["fqdn"], target.zone, target.style),
-            "type": r["type"],
-            "value": r["value"],
-            "ttl": target.ttl,
-        }
-        for r in records
-    ]
-
-
-def rows_text(domain: str, rows: list[dict[str, Any]]) -> str:
-    """Paste-ready rows, one per line (the same layout as the component's log message)."""
-    lines = [f"Enter these records at your registrar for {domain}:"]
-    lines += [
-        f"  {r['type']:<5}  name: {r['name']}  value: {r['value']}  TTL: {r['ttl']}" for r in rows
-    ]
-    return "\n".join(lines)
-
-
 __all__ = [
     "CustomDomainFlow",
     "Engine",
@@ -738,6 +716,5 @@ __all__ = [
     "StackConfig",
     "StepResult",
     "conceal",
-    "registrar_rows",
     "reveal",
 ]

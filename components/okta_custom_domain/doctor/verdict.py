@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from okta_custom_domain.doctor.findings import Findings, event_time
+from okta_custom_domain.readiness.diagnosis import relative_or_fqdn
 from okta_custom_domain.readiness.report import Cause, RecordReport
 
 #: Okta-managed certificates are usually issued within about 15 minutes of DNS verification.
@@ -95,12 +96,6 @@ class Verdict:
             "next_step": self.next_step,
             "details": self.details,
         }
-
-
-def _relative(fqdn: str, zone: str | None) -> str:
-    if zone and fqdn.endswith("." + zone):
-        return fqdn[: -len(zone) - 1]
-    return fqdn
 
 
 def _host(label: str) -> str:
@@ -184,7 +179,7 @@ def _completed(findings: Findings) -> Verdict:
     )
     if cname is not None and not cname.ready:
         found = sorted({v for s in cname.servers for v in [*s.answer, *s.other]})
-        relative = _relative(cname.record.fqdn, cname.zone)
+        relative = relative_or_fqdn(cname.record.fqdn, cname.zone)
         return Verdict(
             "completed_cname_broken",
             f"{findings.domain} is COMPLETED (certificate issued), but CNAME {cname.record.fqdn} "
@@ -305,7 +300,7 @@ def _from_cause(findings: Findings, cause: Cause) -> Verdict:
             details=details,
         )
     if code == "proxied_cname":
-        relative = _relative(domain, zone)
+        relative = relative_or_fqdn(domain, zone)
         return Verdict(
             "proxied_cname",
             f"{domain} answers address records ({', '.join(details.get('found', []))}) instead "
@@ -323,7 +318,7 @@ def _from_cause(findings: Findings, cause: Cause) -> Verdict:
             details=details,
         )
     if code in ("wrong_value", "multiple_txt") and record and record.record.rtype == "TXT":
-        relative = _relative(record.record.fqdn, zone)
+        relative = relative_or_fqdn(record.record.fqdn, zone)
         value = record.record.value
         found = list(details.get("found", []))
         regenerated = (
@@ -351,7 +346,7 @@ def _from_cause(findings: Findings, cause: Cause) -> Verdict:
             details=details,
         )
     if code == "wrong_value" and record is not None:
-        relative = _relative(record.record.fqdn, zone)
+        relative = relative_or_fqdn(record.record.fqdn, zone)
         return Verdict(
             "wrong_cname",
             f"CNAME {record.record.fqdn} points to {', '.join(details.get('found', []))}, "
@@ -391,7 +386,7 @@ def _missing(findings: Findings) -> Verdict:
         if record is None:
             continue
         zone = zone or record.zone
-        relative = _relative(record.record.fqdn, record.zone)
+        relative = relative_or_fqdn(record.record.fqdn, record.zone)
         arrow = "->" if record.record.rtype == "CNAME" else "="
         parts.append(f"{record.record.rtype} `{relative}` {arrow} `{record.record.value}`")
         rows.append({**record.record.to_dict(), "name": relative, "zone": record.zone})

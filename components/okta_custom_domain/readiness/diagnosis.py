@@ -17,7 +17,8 @@ from okta_custom_domain.readiness.report import Cause, ReadinessReport, RecordRe
 LETS_ENCRYPT_CAA = "letsencrypt.org"
 
 
-def _relative(fqdn: str, zone: str | None) -> str:
+def relative_or_fqdn(fqdn: str, zone: str | None) -> str:
+    """``fqdn`` relative to ``zone`` (what a registrar form wants), or unchanged outside it."""
     if zone and fqdn.endswith("." + zone):
         return fqdn[: -len(zone) - 1]
     return fqdn
@@ -129,7 +130,7 @@ def _value_cause(record: RecordReport, found: list[str]) -> Cause:
     expected = record.record.value
     label = record.record.label()
     details: dict[str, Any] = {"expected": expected, "found": found}
-    relative = _relative(record.record.fqdn, record.zone)
+    relative = relative_or_fqdn(record.record.fqdn, record.zone)
     if record.record.rtype == "TXT":
         quoted = [v for v in found if v != expected and v.strip("\"'") == expected]
         if quoted:
@@ -178,7 +179,7 @@ def _missing(record: RecordReport, answers: list[ServerAnswer]) -> Cause:
     doubled = probes.get("doubled_name") or {}
     if doubled.get("found"):
         name = doubled["name"]
-        relative = _relative(record.record.fqdn, record.zone)
+        relative = relative_or_fqdn(record.record.fqdn, record.zone)
         return Cause(
             "zone_appended_twice",
             f"{label} is missing, but {name} exists ({_show(doubled['found'])}): the zone "
@@ -200,7 +201,7 @@ def _missing(record: RecordReport, answers: list[ServerAnswer]) -> Cause:
         )
     others = sorted({text for a in answers for text in a.other})
     extra = f" (found instead: {', '.join(others)})" if others else ""
-    relative = _relative(record.record.fqdn, record.zone)
+    relative = relative_or_fqdn(record.record.fqdn, record.zone)
     return Cause(
         "missing_everywhere",
         f"{label} is on no authoritative server yet: {_servers(answers)} answer "

@@ -600,10 +600,11 @@ class RecursiveResolver(StartStop):
         deadline = time.monotonic() + START_TIMEOUT
         query = dns.message.make_query("localhost.", dns.rdatatype.A)
         while True:
-            if self._process.poll() is not None:
+            code = self._process.poll()
+            if code is not None:
                 output = log_path.read_text(errors="replace")
                 self.stop()
-                raise RuntimeError(f"unbound exited ({self._process_code()}):\n{output}")
+                raise RuntimeError(f"unbound exited ({code}):\n{output}")
             try:
                 dns.query.udp(query, self.address, port=self.port, timeout=0.2)
                 return
@@ -614,9 +615,6 @@ class RecursiveResolver(StartStop):
                 self.stop()
                 raise RuntimeError(f"unbound did not answer on {self.endpoint}:\n{output}")
             time.sleep(0.02)
-
-    def _process_code(self) -> int | None:
-        return None if self._process is None else self._process.returncode
 
     def stop(self) -> None:
         """Kill unbound and remove its temp directory; safe to call twice."""

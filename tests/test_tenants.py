@@ -109,7 +109,10 @@ def mutate(path: str, value: Any) -> list[dict[str, Any]]:
             mutate("0.domains.0.dns.type", "route53"),
             r"tenants\[0\] \(acme\)\.domains\[0\]\.dns\.type: 'route53' is not a DNS target; use one of cloudflare, manual, rfc2136",
         ),
-        (mutate("0.okta.apiToken", None), r"tenants\[0\] \(acme\)\.okta: set apiToken"),
+        (
+            mutate("0.okta.apiToken", None),
+            r"tenants\[0\] \(acme\)\.okta: set apiToken \(pulumi config set --path --secret 'tenants\[0\]\.okta\.apiToken'",
+        ),
         (mutate("0.okta.orgName", None), r"tenants\[0\] \(acme\)\.okta\.orgName: required"),
         (mutate("1.name", "acme"), r"tenants\[1\] \(acme\)\.name: tenant 'acme' appears twice"),
         (mutate("0.name", "bad name"), r"tenants\[0\]\.name: 'bad name' may hold only"),
@@ -189,3 +192,11 @@ def test_main_fails_before_creating_anything_on_bad_config() -> None:
     with pytest.raises(Exception, match=r"dns\.zone: required"):
         run_program(main, mocks, config={"project:tenants": json.dumps(bad)})
     assert mocks.created == []
+
+
+def test_org_url_alone_gives_the_okta_provider_its_org_name_and_base_url() -> None:
+    config = mutate("1.okta.orgName", None)
+    config[1]["okta"]["orgUrl"] = "https://globex.okta-emea.com"
+    globex = parse_tenants(config)[1].okta
+    assert (globex.org_name, globex.base_url) == ("globex", "okta-emea.com")
+    assert globex.org_url == "https://globex.okta-emea.com"

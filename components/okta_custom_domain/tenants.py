@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from okta_custom_domain.args import (
     ManualCertificate,
@@ -65,11 +66,13 @@ class TenantConfig:
 class _Reader:
     """Typed access to one config object, with errors that say where the value lives."""
 
-    def __init__(self, value: Any, where: str) -> None:
+    def __init__(self, value: Any, where: str, path: str | None = None) -> None:
         if not isinstance(value, Mapping):
             raise TenantConfigError(f"{where}: expected an object, got {type(value).__name__}")
         self.value = value
         self.where = where
+        self.path = path or where
+        """The config path (``tenants[0].okta``) for ``pulumi config set --path``."""
 
     def at(self, key: str) -> str:
         return f"{self.where}.{key}"
@@ -104,7 +107,7 @@ class _Reader:
             if required:
                 raise TenantConfigError(f"{self.at(key)}: required, but not set")
             return None
-        return _Reader(raw, self.at(key))
+        return _Reader(raw, self.at(key), f"{self.path}.{key}")
 
     def items(self, key: str) -> list[Any]:
         raw = self.value.get(key)
@@ -125,13 +128,15 @@ def _okta_org(reader: _Reader) -> OktaOrgConfig:
         org_url = org_url_from(explicit_url or org_name or "", base_url)
     except ValueError as exc:
         raise TenantConfigError(f"{reader.where}.{exc}") from exc
+    if org_name is None:  # the Okta provider wants orgName + baseUrl: take them from orgUrl
+        org_name, _, base_url = (urlsplit(org_url).hostname or "").partition(".")
     api_token = reader.text("apiToken", required=False)
     client_id = reader.text("clientId", required=False)
     private_key = reader.text("privateKey", required=False)
     if api_token is None and (client_id is None or private_key is None):
         raise TenantConfigError(
             f"{reader.where}: set apiToken (pulumi config set --path --secret "
-            f"'{reader.where}.apiToken' ...) or clientId and privateKey for a service app"
+            f"'{reader.path}.apiToken' ...) or clientId and privateKey for a service app"
         )
     scopes_raw = reader.value.get("scopes", [])
     if not isinstance(scopes_raw, list) or not all(isinstance(s, str) for s in scopes_raw):
@@ -262,7 +267,10 @@ def parse_tenants(raw: Any) -> list[TenantConfig]:
         cf_token = cloudflare_reader.text("apiToken") if cloudflare_reader else None
         domains = []
         for d_index, d_item in enumerate(reader.items("domains")):
-            domain = _domain(_Reader(d_item, reader.at(f"domains[{d_index}]")), name, org)
+            d_reader = _Reader(
+                d_item, reader.at(f"domains[{d_index}]"), f"{reader.path}.domains[{d_index}]"
+            )
+            domain = _domain(d_reader, name, org)
             owner = seen_domains.get(domain.args.domain)
             if owner is not None:
                 raise TenantConfigError(

@@ -7,8 +7,6 @@ import subprocess
 import sys
 from typing import Any
 
-import pulumi
-import pulumi.dynamic
 import pytest
 from dns_fixtures import (  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest
     DOMAIN,
@@ -19,6 +17,7 @@ from dns_fixtures import (  # type: ignore[import-not-found]  # tests/ is on sys
 )
 from okta_custom_domain.readiness.provider import DnsReadiness, DnsReadinessProvider
 from okta_custom_domain.testing.dns_server import TwoServerZone
+from okta_custom_domain.testing.pulumi_mocks import run_program
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 
@@ -169,27 +168,22 @@ def test_provider_pickles_by_reference_and_loads_in_a_fresh_process() -> None:
     assert done.stdout.split() == ["okta_custom_domain.readiness.provider", "DnsReadinessProvider"]
 
 
-class Mocks(pulumi.runtime.Mocks):
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        return f"{args.name}-id", dict(args.inputs)
+def test_resource_passes_inputs() -> None:
+    def program() -> dict[str, Any]:
+        resource = DnsReadiness(
+            "ready",
+            records=expected_records(),
+            timeout=60,
+            dns_port=5353,
+            nameservers=["127.0.0.2"],
+        )
+        return {"records": resource.records, "urn": resource.urn}
 
-    def call(
-        self, args: pulumi.runtime.MockCallArgs
-    ) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
-        return {}, []
-
-
-@pulumi.runtime.test
-def test_resource_passes_inputs() -> pulumi.Output[Any]:
-    pulumi.runtime.set_mocks(Mocks())
-    resource = DnsReadiness(
-        "ready", records=expected_records(), timeout=60, dns_port=5353, nameservers=["127.0.0.2"]
-    )
-
-    def verify(values: list[Any]) -> None:
-        records, timeout, urn = values
-        assert records == expected_records()
-        assert timeout == 60
-        assert "DnsReadiness" in urn or "dynamic" in urn
-
-    return pulumi.Output.all(resource.records, resource.timeout, resource.urn).apply(verify)  # type: ignore[attr-defined]
+    run = run_program(program)
+    assert run.outputs["records"] == expected_records()
+    (registration,) = run.registrations
+    assert registration.type == "pulumi-python:dynamic:Resource"
+    assert registration.inputs["timeout"] == 60
+    assert registration.inputs["dns_port"] == 5353
+    assert registration.inputs["nameservers"] == ["127.0.0.2"]
+    assert "dynamic" in run.outputs["urn"]

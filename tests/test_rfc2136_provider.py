@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import logging
@@ -17,7 +16,6 @@ import dns.message
 import dns.name
 import dns.query
 import dns.rdatatype
-import pulumi
 import pytest
 from okta_custom_domain.rfc2136.preflight import Rfc2136Preflight, Rfc2136PreflightProvider
 from okta_custom_domain.rfc2136.provider import (
@@ -27,10 +25,9 @@ from okta_custom_domain.rfc2136.provider import (
 )
 from okta_custom_domain.rfc2136.writer import Rfc2136Error
 from okta_custom_domain.testing import dns_server
+from okta_custom_domain.testing.pulumi_mocks import run_program
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.output import Unknown
-from pulumi.runtime import mocks as pulumi_mocks
-from pulumi.runtime import rpc
 
 ZONE = "provider.test"
 KEY_NAME = "pulumi-key"
@@ -317,64 +314,28 @@ def test_serialized_provider_is_a_small_reference_without_secrets(
     assert loaded.stdout.strip() == "okta_custom_domain.rfc2136.provider Rfc2136RecordProvider {}"
 
 
-class _CapturingMonitor(pulumi_mocks.MockMonitor):
-    """Keeps the raw RegisterResource requests, to see what the engine would be told."""
-
-    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
-        super().__init__(mocks)
-        self.requests: list[Any] = []
-
-    def RegisterResource(self, request: Any) -> Any:
-        self.requests.append(request)
-        return super().RegisterResource(request)
-
-
-class _EchoMocks(pulumi.runtime.Mocks):
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
-        return f"{args.name}-id", dict(args.inputs)
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]]]:
-        return {}, []
-
-
 def test_record_registers_key_secret_as_secret() -> None:
-    mocks = _EchoMocks()
-    monitor = _CapturingMonitor(mocks)
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    try:
-        pulumi.runtime.set_mocks(mocks, preview=False, monitor=monitor)
+    def program() -> dict[str, Any]:
+        Rfc2136Record(
+            "txt",
+            server="127.0.0.1",
+            port=5353,
+            zone=ZONE,
+            fqdn=f"_oktaverification.login.{ZONE}",
+            type="TXT",
+            values=["abc"],
+            key_name=KEY_NAME,
+            key_secret=SECRET,  # a plain string: the resource makes it secret itself
+        )
+        return {}
 
-        @pulumi.runtime.test
-        def program() -> pulumi.Output[Any]:
-            record = Rfc2136Record(
-                "txt",
-                server="127.0.0.1",
-                port=5353,
-                zone=ZONE,
-                fqdn=f"_oktaverification.login.{ZONE}",
-                type="TXT",
-                values=["abc"],
-                key_name=KEY_NAME,
-                key_secret=SECRET,  # a plain string: the resource makes it secret itself
-            )
-            return record.key_secret.apply(lambda _: None)
-
-        program()
-    finally:
-        asyncio.set_event_loop(None)
-        loop.close()
-    (request,) = [r for r in monitor.requests if r.type != "pulumi:pulumi:Stack"]
+    (request,) = run_program(program).registrations
     assert request.type == "pulumi-python:dynamic/okta-custom-domain:Rfc2136Record"
-    assert list(request.additionalSecretOutputs) == ["key_secret"]
-    raw = request.object.fields
-    secret_value = raw["key_secret"].struct_value.fields
-    assert secret_value[rpc._special_sig_key].string_value == rpc._special_secret_sig
-    assert raw["__provider"].struct_value.fields[rpc._special_sig_key].string_value == (
-        rpc._special_secret_sig
+    assert request.additional_secret_outputs == ["key_secret"]
+    assert {"key_secret", "__provider"} <= request.secret_inputs
+    assert_no_secret(
+        {k: v for k, v in request.inputs.items() if k not in ("key_secret", "__provider")}
     )
-    plain = {k: v for k, v in rpc.deserialize_properties(request.object).items()}
-    assert_no_secret({k: v for k, v in plain.items() if k not in ("key_secret", "__provider")})
 
 
 # -- Rfc2136Preflight ------------------------------------------------------------------------
@@ -534,37 +495,22 @@ def test_preflight_provider_is_serialized_by_reference() -> None:
 
 
 def test_preflight_registers_key_secret_as_secret() -> None:
-    mocks = _EchoMocks()
-    monitor = _CapturingMonitor(mocks)
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    try:
-        pulumi.runtime.set_mocks(mocks, preview=False, monitor=monitor)
+    def program() -> dict[str, Any]:
+        Rfc2136Preflight(
+            "preflight",
+            server="127.0.0.1",
+            port=5353,
+            zone=ZONE,
+            key_name=KEY_NAME,
+            key_secret=SECRET,  # plain: the resource makes it secret itself
+        )
+        return {}
 
-        @pulumi.runtime.test
-        def program() -> pulumi.Output[Any]:
-            preflight = Rfc2136Preflight(
-                "preflight",
-                server="127.0.0.1",
-                port=5353,
-                zone=ZONE,
-                key_name=KEY_NAME,
-                key_secret=SECRET,  # plain: the resource makes it secret itself
-            )
-            return preflight.key_secret.apply(lambda _: None)
-
-        program()
-    finally:
-        asyncio.set_event_loop(None)
-        loop.close()
-    (request,) = [r for r in monitor.requests if r.type != "pulumi:pulumi:Stack"]
+    (request,) = run_program(program).registrations
     assert request.type == "pulumi-python:dynamic/okta-custom-domain:Rfc2136Preflight"
-    assert list(request.additionalSecretOutputs) == ["key_secret"]
-    raw = request.object.fields
-    assert raw["key_secret"].struct_value.fields[rpc._special_sig_key].string_value == (
-        rpc._special_secret_sig
-    )
-    plain = rpc.deserialize_properties(request.object)
+    assert request.additional_secret_outputs == ["key_secret"]
+    assert "key_secret" in request.secret_inputs
+    plain = request.inputs
     assert_no_secret({k: v for k, v in plain.items() if k not in ("key_secret", "__provider")})
     assert {k: v for k, v in plain.items() if k not in ("key_secret", "__provider")} == {
         "server": "127.0.0.1",

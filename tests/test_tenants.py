@@ -200,3 +200,21 @@ def test_org_url_alone_gives_the_okta_provider_its_org_name_and_base_url() -> No
     globex = parse_tenants(config)[1].okta
     assert (globex.org_name, globex.base_url) == ("globex", "okta-emea.com")
     assert globex.org_url == "https://globex.okta-emea.com"
+
+
+def test_http_proxy_reaches_the_okta_provider_and_the_verifier() -> None:
+    config = mutate("0.okta.httpProxy", "http://127.0.0.1:8081")
+    acme = parse_tenants(config)[0]
+    assert acme.okta.org_url == "https://acme.okta.com"
+    assert acme.okta.http_proxy == "http://127.0.0.1:8081"
+    okta_org = acme.domains[0].args.okta_org
+    assert okta_org is not None and okta_org.org_url == "http://127.0.0.1:8081"
+    mocks = OktaMocks()
+    run_program(lambda: build_program([acme]), mocks)
+    assert mocks.inputs["pulumi:providers:okta::okta-acme"]["httpProxy"] == "http://127.0.0.1:8081"
+
+
+def test_http_proxy_over_plain_http_off_loopback_is_refused_naming_the_field() -> None:
+    config = mutate("0.okta.httpProxy", "http://10.1.2.3:3128")
+    with pytest.raises(TenantConfigError, match=r"tenants\[0\] \(acme\)\.okta\.httpProxy: .* plain http"):
+        parse_tenants(config)

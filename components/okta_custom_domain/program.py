@@ -32,6 +32,7 @@ def okta_provider(name: str, org: OktaOrgConfig) -> okta.Provider:
         private_key=_secret(org.private_key),
         private_key_id=org.private_key_id,
         scopes=list(org.scopes) or None,
+        http_proxy=org.http_proxy,
     )
 
 

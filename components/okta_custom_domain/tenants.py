@@ -43,6 +43,13 @@ class OktaOrgConfig:
     private_key: str | None = field(default=None, repr=False)
     private_key_id: str | None = None
     scopes: tuple[str, ...] = ()
+    http_proxy: str | None = None
+    """Where every Okta API call goes instead of the org URL (the Okta provider's httpProxy)."""
+
+    @property
+    def api_url(self) -> str:
+        """The URL the Okta API is reached at: the proxy when set, else the org."""
+        return self.http_proxy or self.org_url
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,12 @@ def _okta_org(reader: _Reader) -> OktaOrgConfig:
             f"{reader.where}: set apiToken (pulumi config set --path --secret "
             f"'{reader.path}.apiToken' ...) or clientId and privateKey for a service app"
         )
+    http_proxy = reader.text("httpProxy", required=False)
+    if http_proxy is not None:
+        try:
+            http_proxy = org_url_from(http_proxy, field="httpProxy")
+        except ValueError as exc:
+            raise TenantConfigError(f"{reader.where}.{exc}") from exc
     scopes_raw = reader.value.get("scopes", [])
     if not isinstance(scopes_raw, list) or not all(isinstance(s, str) for s in scopes_raw):
         raise TenantConfigError(f"{reader.at('scopes')}: expected a list of scope names")
@@ -150,6 +163,7 @@ def _okta_org(reader: _Reader) -> OktaOrgConfig:
         private_key=private_key,
         private_key_id=reader.text("privateKeyId", required=False),
         scopes=tuple(scopes_raw),
+        http_proxy=http_proxy,
     )
 
 
@@ -230,7 +244,7 @@ def _domain(reader: _Reader, tenant: str, org: OktaOrgConfig) -> DomainConfig:
             certificate=certificate,
             readiness=_readiness(reader.child("readiness", required=False)),
             verification=VerificationOptions(wait_for=wait_for),
-            okta_org=OktaOrg(org_url=org.org_url, credentials_tenant=tenant),
+            okta_org=OktaOrg(org_url=org.api_url, credentials_tenant=tenant),
         )
     except TenantConfigError:
         raise

@@ -154,13 +154,16 @@ class LogEvent:
         )
 
 
-def org_url_from(org_name: str, base_url: str = "okta.com") -> str:
-    """``https://<org>.<base>``; a full URL is accepted as it is (``http://`` only on loopback)."""
+def org_url_from(org_name: str, base_url: str = "okta.com", *, field: str = "orgUrl") -> str:
+    """``https://<org>.<base>``; a full URL is accepted as it is (``http://`` only on loopback).
+
+    ``field`` names the config key a full URL came from, for the error message.
+    """
     if not isinstance(org_name, str) or not org_name.strip():
         raise ValueError("orgName: the Okta org name is required (e.g. dev-123456)")
     name = org_name.strip().rstrip("/")
     if "://" in name:
-        return _checked_url(name)
+        return _checked_url(name, field)
     base = (base_url or "okta.com").strip().strip(".").lower()
     if "://" in base or "/" in base:
         raise ValueError(
@@ -174,15 +177,15 @@ def org_url_from(org_name: str, base_url: str = "okta.com") -> str:
     return f"https://{name.lower()}.{base}"
 
 
-def _checked_url(url: str) -> str:
+def _checked_url(url: str, field: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValueError(f"orgUrl: {url!r} is not an https:// URL of an Okta org")
+        raise ValueError(f"{field}: {url!r} is not an https:// URL of an Okta org")
     if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise ValueError(f"orgUrl: {url!r} must be the org's base URL only (no path)")
+        raise ValueError(f"{field}: {url!r} must be the org's base URL only (no path)")
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
         raise ValueError(
-            f"orgUrl: {url!r} uses plain http; Okta orgs need https (http is accepted only "
+            f"{field}: {url!r} uses plain http; Okta orgs need https (http is accepted only "
             "for a local fake on 127.0.0.1)"
         )
     return f"{parts.scheme}://{parts.netloc.lower()}"

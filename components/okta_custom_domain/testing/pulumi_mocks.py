@@ -52,9 +52,12 @@ class OktaMocks(pulumi.runtime.Mocks):
     zone_id: str = "0123456789abcdef0123456789abcdef"
     calls: list[pulumi.runtime.MockCallArgs] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
+    inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Each created resource's inputs, keyed like ``created`` (``type::name``)."""
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
         self.created.append(f"{args.typ}::{args.name}")
+        self.inputs[f"{args.typ}::{args.name}"] = dict(args.inputs)
         outputs = dict(args.inputs)
         if args.typ == "okta:index/domain:Domain":
             if not self.preview:

@@ -1,0 +1,178 @@
+"""The real Pulumi engine, offline: a throwaway Pulumi home, file backend and project.
+
+Tests, benchmarks and the demo run the project's own program through the Automation API
+against a Pulumi CLI (built by ``scripts/pulumi-toolchain`` when none is installed). Nothing
+here is a copy of the graph: the program is ``__main__.py``, run by the engine.
+
+The Python language host (``pulumi-language-python``) is not served by the module proxy here,
+so the program runs as an Automation API *inline* program: the CLI connects back to the SDK's
+own language server in this process (``pulumi up --client``) instead of starting the host.
+Everything else (engine, state, secrets, plugins, the dynamic-provider host) is the real thing.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pulumi import automation as auto
+
+PROJECT_NAME = "okta-custom-domain"
+PASSPHRASE = "offline-engine-passphrase"
+OFFLINE_ENV = {
+    "PULUMI_SKIP_UPDATE_CHECK": "true",
+    "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+    "PULUMI_DISABLE_REGISTRY_RESOLVE": "true",
+    "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
+    "PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK": "true",
+    "NO_COLOR": "1",
+}
+"""Every switch that keeps the CLI off the network, plus passphrase secrets."""
+
+SECRET_KEYS = frozenset({"apiToken", "privateKey", "keySecret", "clientSecret"})
+"""Config leaves set with ``--secret`` when a structured value is flattened."""
+
+
+class ToolchainError(RuntimeError):
+    """No Pulumi CLI could be found or built; the message says which step failed."""
+
+
+def build_toolchain(repo: Path) -> Path:
+    """Run ``scripts/pulumi-toolchain`` (cached after the first run); its bin dir."""
+    script = repo / "scripts" / "pulumi-toolchain"
+    done = subprocess.run(
+        [str(script)], stdout=subprocess.PIPE, stderr=None, text=True, check=False
+    )
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        raise ToolchainError(f"{script} failed (exit {done.returncode}); see its stderr above")
+    return Path(lines[-1])
+
+
+def flatten_config(prefix: str, value: Any) -> dict[str, auto.ConfigValue]:
+    """``{"a": [{"b": 1}]}`` as ``--path`` keys (``prefix.a[0].b``), secrets marked secret."""
+    out: dict[str, auto.ConfigValue] = {}
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            child = flatten_config(f"{prefix}.{key}", item)
+            if key in SECRET_KEYS and not isinstance(item, (Mapping, list)):
+                child = {k: auto.ConfigValue(v.value, secret=True) for k, v in child.items()}
+            out.update(child)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            out.update(flatten_config(f"{prefix}[{index}]", item))
+    elif isinstance(value, bool):
+        out[prefix] = auto.ConfigValue("true" if value else "false")
+    else:
+        out[prefix] = auto.ConfigValue(str(value))
+    return out
+
+
+@dataclass
+class OutputLog:
+    """What the CLI printed for one operation, line by line, as a user would see it."""
+
+    lines: list[str] = field(default_factory=list)
+
+    def __call__(self, line: str) -> None:
+        self.lines.append(line)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass
+class OfflineEngine:
+    """A Pulumi home, a file backend and a project dir under ``root``, for one program."""
+
+    root: Path
+    bin_dir: Path
+    program_path: Path
+    virtualenv: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for sub in ("home", "state", "project"):
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
+        (self.root / "project" / "Pulumi.yaml").write_text(
+            f"name: {PROJECT_NAME}\nruntime:\n  name: python\n  options:\n"
+            f"    virtualenv: {self.virtualenv}\n"
+        )
+
+    @property
+    def command(self) -> auto.PulumiCommand:
+        return auto.PulumiCommand(root=str(self.bin_dir.parent), skip_version_check=True)
+
+    def environment(self) -> dict[str, str]:
+        """The environment of every CLI run: offline, this home, this backend, our PATH."""
+        return {
+            **OFFLINE_ENV,
+            "PULUMI_HOME": str(self.root / "home"),
+            "PULUMI_BACKEND_URL": f"file://{self.root / 'state'}",
+            "PATH": os.pathsep.join([str(self.bin_dir), os.environ.get("PATH", "")]),
+            "PULUMI_PYTHON_CMD": str(self.virtualenv / "bin" / "python"),
+            **self.env,
+        }
+
+    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run the CLI directly (``plugin install``, ``stack export``...) in the project dir."""
+        done = subprocess.run(
+            [str(self.bin_dir / "pulumi"), *args],
+            cwd=self.root / "project",
+            env={**os.environ, **self.environment()},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if check and done.returncode != 0:
+            raise RuntimeError(f"pulumi {' '.join(args[:3])} failed: {done.stderr.strip()}")
+        return done
+
+    def install_plugin(self, name: str, version: str, path: Path) -> None:
+        """``pulumi plugin install resource NAME VERSION --file PATH`` into this home."""
+        self.cli("plugin", "install", "resource", name, version, "--file", str(path))
+
+    def _program(self) -> None:
+        runpy.run_path(str(self.program_path), run_name="__main__")
+
+    def stack(
+        self, name: str, config: Mapping[str, auto.ConfigValue] | None = None
+    ) -> auto.Stack:
+        """Create or select stack ``name`` of the project's program; set ``config`` on it."""
+        opts = auto.LocalWorkspaceOptions(
+            work_dir=str(self.root / "project"),
+            pulumi_home=str(self.root / "home"),
+            env_vars=self.environment(),
+            pulumi_command=self.command,
+            secrets_provider="passphrase",
+        )
+        stack = auto.create_or_select_stack(
+            stack_name=name, project_name=PROJECT_NAME, program=self._program, opts=opts
+        )
+        if config:
+            stack.set_all_config(dict(config), path=True)
+        return stack
+
+
+def run_logged(
+    operation: Callable[..., Any], log: OutputLog, **kwargs: Any
+) -> Any:
+    """Call ``stack.up``/``preview``/... with the CLI's output captured in ``log``."""
+    return operation(on_output=log, color="never", **kwargs)
+
+
+def iter_lines(*logs: OutputLog) -> Iterator[str]:
+    for log in logs:
+        yield from log.lines
+
+
+def default_virtualenv() -> Path:
+    """The virtualenv this process runs in (the package must be installed in it)."""
+    return Path(sys.prefix)

@@ -1,16 +1,39 @@
-"""Okta custom domain, from nothing to verified with a certificate, in one ``pulumi up``."""
+"""Okta custom domain, from nothing to verified with a certificate, in one ``pulumi up``.
 
-from okta_custom_domain.args import (
-    ManualCertificate,
-    OktaCustomDomainArgs,
-    OktaOrg,
-    ReadinessOptions,
-    VerificationOptions,
-)
-from okta_custom_domain.component import OktaCustomDomain
-from okta_custom_domain.names import dns_record_name, normalize_fqdn
-from okta_custom_domain.targets import CloudflareDns, ManualDns, Rfc2136Dns
+Exports load lazily: the dynamic-provider host and the CLI import submodules of this package,
+and should not pay for ``pulumi_okta``/``pulumi_cloudflare`` (seconds) unless they use them.
+"""
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from okta_custom_domain.args import (
+        ManualCertificate,
+        OktaCustomDomainArgs,
+        OktaOrg,
+        ReadinessOptions,
+        VerificationOptions,
+    )
+    from okta_custom_domain.component import OktaCustomDomain
+    from okta_custom_domain.names import dns_record_name, normalize_fqdn
+    from okta_custom_domain.targets import CloudflareDns, ManualDns, Rfc2136Dns
+
+_EXPORTS = {
+    "CloudflareDns": "targets",
+    "ManualCertificate": "args",
+    "ManualDns": "targets",
+    "OktaCustomDomain": "component",
+    "OktaCustomDomainArgs": "args",
+    "OktaOrg": "args",
+    "ReadinessOptions": "args",
+    "Rfc2136Dns": "targets",
+    "VerificationOptions": "args",
+    "dns_record_name": "names",
+    "normalize_fqdn": "names",
+}
 __all__ = [
     "CloudflareDns",
     "ManualCertificate",
@@ -24,3 +47,10 @@ __all__ = [
     "dns_record_name",
     "normalize_fqdn",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'okta_custom_domain' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"okta_custom_domain.{module}"), name)

@@ -160,17 +160,7 @@ class OfflineLab(StartStop):
 
     def served(self, fqdn: str, rtype: str) -> list[str]:
         """What knotd answers for ``fqdn`` ``rtype`` now (empty when nothing)."""
-        query = dns.message.make_query(fqdn, rtype)
-        reply = dns.query.tcp(query, LAB_ADDRESS, port=self.dns.port, timeout=2)
-        values: list[str] = []
-        for rrset in reply.answer:
-            if rrset.name == dns.name.from_text(fqdn):
-                for rdata in rrset:
-                    if rtype.upper() == "TXT":
-                        values.append(b"".join(rdata.strings).decode())
-                    else:
-                        values.append(rdata.to_text().rstrip(".").lower())
-        return values
+        return dns_server.query_values(LAB_ADDRESS, self.dns.port, fqdn, rtype)
 
     def okta_domains(self) -> list[str]:
         """The custom domains the fake org has now (the built-in default entry left out)."""

@@ -132,6 +132,24 @@ def zone_text(
     return "\n".join(lines) + "\n"
 
 
+def query_values(address: str, port: int, fqdn: str, rtype: str) -> list[str]:
+    """What the server at ``address:port`` answers for ``fqdn`` ``rtype`` (empty when nothing).
+
+    TXT character-strings are joined; other data is lower-cased without the trailing dot.
+    """
+    query = dns.message.make_query(fqdn, rtype)
+    reply = dns.query.tcp(query, address, port=port, timeout=2)
+    values: list[str] = []
+    for rrset in reply.answer:
+        if rrset.name == dns.name.from_text(fqdn):
+            for rdata in rrset:
+                if rtype.upper() == "TXT":
+                    values.append(b"".join(rdata.strings).decode())
+                else:
+                    values.append(rdata.to_text().rstrip(".").lower())
+    return values
+
+
 def soa_serial_of(zone: str, text: str) -> int:
     """The SOA serial written in zone-file ``text``."""
     origin = dns.name.from_text(zone)

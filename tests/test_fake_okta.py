@@ -182,6 +182,24 @@ def test_missing_authorization_is_401(fake: FakeOkta) -> None:
     assert response.status_code == 401
 
 
+def test_users_me_answers_the_token_owner_and_401_for_a_bad_token(fake: FakeOkta) -> None:
+    """terraform-provider-okta validates an API token with GET /api/v1/users/me at configure."""
+    me = api(fake, "GET", "/api/v1/users/me")
+    assert me.status_code == 200, me.text
+    body = me.json()
+    assert body["id"].startswith("00u") and body["status"] == "ACTIVE"
+    assert body["profile"]["login"] == body["profile"]["email"]
+    assert body["_links"]["self"]["href"] == f"{fake.url}/api/v1/users/{body['id']}"
+    bad = api(fake, "GET", "/api/v1/users/me", token="wrong")
+    assert bad.status_code == 401 and bad.json()["errorCode"] == "E0000011"
+    assert "wrong" not in bad.text
+    assert api(fake, "POST", "/api/v1/users/me", json={}).status_code == 405
+    assert [(r.method, r.status) for r in fake.requests_to("GET", "/users/me")] == [
+        ("GET", 200),
+        ("GET", 401),
+    ]
+
+
 def test_verify_resolves_real_dns_then_completes_after_delay(
     dns_server: AuthoritativeServer,
 ) -> None:

@@ -43,6 +43,9 @@ CUSTOM_DOMAIN_EVENTS = (
 _SCOPE_READ = "okta.domains.read"
 _SCOPE_MANAGE = "okta.domains.manage"
 _SCOPE_LOGS = "okta.logs.read"
+_SCOPE_USERS_SELF = "okta.users.read.self"
+_ADMIN_USER_ID = "00ufake"
+_ADMIN_LOGIN = "admin@example.com"
 _ASSERTION_ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"]
 
 
@@ -108,7 +111,7 @@ class _ApiError(Exception):
 
 
 class FakeOkta:
-    """An Okta org on ``http://127.0.0.1:<port>`` serving ``/api/v1/domains``, logs and OAuth."""
+    """An Okta org on ``http://127.0.0.1:<port>``: domains, logs, ``users/me`` and OAuth APIs."""
 
     def __init__(
         self,
@@ -526,7 +529,7 @@ class FakeOkta:
                 "displayMessage": f"Custom domain {action}",
                 "severity": "INFO" if result == "SUCCESS" else "WARN",
                 "outcome": {"result": result, "reason": reason},
-                "actor": {"id": "00ufake", "type": "User", "alternateId": "admin@example.com"},
+                "actor": {"id": _ADMIN_USER_ID, "type": "User", "alternateId": _ADMIN_LOGIN},
                 "target": [
                     {"id": d.id, "type": "Domain", "alternateId": d.domain, "displayName": d.domain}
                 ],
@@ -648,6 +651,36 @@ class FakeOkta:
                 return
         raise _ApiError(401, "E0000011", "Invalid token provided")
 
+    def _current_user(self, auth: str | None) -> dict[str, Any]:
+        """``GET /api/v1/users/me``: the admin who owns the API token (terraform-provider-okta
+        calls it at configure to validate an API token)."""
+        self._authorize(auth, _SCOPE_USERS_SELF)
+        created = _iso(self._clock() - 30 * 86400)
+        return {
+            "id": _ADMIN_USER_ID,
+            "status": "ACTIVE",
+            "created": created,
+            "activated": created,
+            "statusChanged": created,
+            "lastLogin": _iso(self._clock()),
+            "lastUpdated": created,
+            "passwordChanged": created,
+            "type": {"id": "oty" + hashlib.sha256(self.org_name.encode()).hexdigest()[:17]},
+            "profile": {
+                "firstName": "Fake",
+                "lastName": "Admin",
+                "mobilePhone": None,
+                "secondEmail": None,
+                "login": _ADMIN_LOGIN,
+                "email": _ADMIN_LOGIN,
+            },
+            "credentials": {
+                "password": {},
+                "provider": {"type": "OKTA", "name": "OKTA"},
+            },
+            "_links": {"self": {"href": f"{self.url}/api/v1/users/{_ADMIN_USER_ID}"}},
+        }
+
     # -- request routing -------------------------------------------------------------------
 
     def _take_fault(self, path: str) -> _Fault | None:
@@ -665,6 +698,10 @@ class FakeOkta:
     ) -> tuple[int, Any, dict[str, str]]:
         """(status, JSON body or None, extra headers) for an API request."""
         parts = [p for p in path.split("/") if p]
+        if parts == ["api", "v1", "users", "me"]:
+            if method != "GET":
+                raise _ApiError(405, "E0000022", "The endpoint does not support the method")
+            return 200, self._current_user(auth), {}
         if parts[:3] != ["api", "v1", "domains"] and parts[:3] != ["api", "v1", "logs"]:
             raise _ApiError(404, "E0000022", f"The endpoint does not support the method: {path}")
         if parts[2] == "logs":

@@ -511,3 +511,20 @@ def test_serialized_provider_inputs_outputs_and_errors_hold_no_secret(
     )
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.strip() == "ok"
+
+
+def test_check_lets_preview_unknowns_through_and_checks_them_once_known() -> None:
+    """Found with the real engine: preview hands ``check`` unknown domain_id and records."""
+    from pulumi.runtime import rpc
+
+    provider = OktaDomainVerificationProvider()
+    news = {
+        "domain_id": rpc.UNKNOWN,
+        "domain": "login.example.com",
+        "org_url": "https://acme.okta.com",
+        "records": [{"type": "TXT", "fqdn": "_acme-challenge.login.example.com", "value": rpc.UNKNOWN}],
+    }
+    assert provider.check({}, news).failures == []
+    known = {**news, "domain_id": "", "records": "not a list"}
+    fields = {failure.property for failure in provider.check({}, known).failures}
+    assert {"domain_id", "records"} <= fields

@@ -35,6 +35,7 @@ from okta_custom_domain.okta.verification import (
     VerificationProgress,
     verify_and_wait,
 )
+from okta_custom_domain.unknowns import contains_unknown
 
 DEFAULT_TIMEOUT = 1800.0
 DEFAULT_POLL_INTERVAL = 10.0
@@ -70,6 +71,8 @@ class OktaDomainVerificationProvider(ResourceProvider):
     # -- checks ----------------------------------------------------------------------------
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        if any(contains_unknown(value) for value in news.values()):
+            return CheckResult(dict(news), [])  # preview: checked again once known
         failures: list[CheckFailure] = []
         inputs = dict(news)
         domain_id = news.get("domain_id")

@@ -14,8 +14,6 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
-from pulumi.output import Unknown
-from pulumi.runtime import rpc
 
 from okta_custom_domain.readiness.check import make_options
 from okta_custom_domain.readiness.discovery import DEFAULT_DNS_PORT
@@ -27,6 +25,7 @@ from okta_custom_domain.readiness.wait import (
     validate_timing,
     wait_until_ready,
 )
+from okta_custom_domain.unknowns import contains_unknown
 
 INPUT_KEYS: tuple[str, ...] = (
     "records",
@@ -38,10 +37,6 @@ INPUT_KEYS: tuple[str, ...] = (
     "validating_resolver",
 )
 OUTPUT_KEYS: tuple[str, ...] = ("ready_at", "servers_checked", "elapsed_seconds")
-
-
-def _is_unknown(value: object) -> bool:
-    return isinstance(value, Unknown) or (isinstance(value, str) and value == rpc.UNKNOWN)
 
 
 def _number(value: object, field: str, hint: str) -> float:
@@ -119,15 +114,8 @@ class DnsReadinessProvider(pulumi.dynamic.ResourceProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
         failures: list[pulumi.dynamic.CheckFailure] = []
-        if any(_is_unknown(news.get(key)) for key in INPUT_KEYS):
+        if any(contains_unknown(news.get(key)) for key in INPUT_KEYS):
             return pulumi.dynamic.CheckResult(dict(news), [])  # preview: values not known yet
-        records = news.get("records")
-        if isinstance(records, Sequence) and any(
-            _is_unknown(item)
-            or (isinstance(item, Mapping) and any(_is_unknown(v) for v in item.values()))
-            for item in records
-        ):
-            return pulumi.dynamic.CheckResult(dict(news), [])
         try:
             normalized = normalize_inputs(news)
         except ValueError as exc:

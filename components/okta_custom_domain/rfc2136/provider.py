@@ -15,7 +15,6 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 from pulumi.output import Unknown
-from pulumi.runtime import rpc
 
 from okta_custom_domain.names import normalize_fqdn, relative_label
 from okta_custom_domain.rfc2136.tsig import (
@@ -27,6 +26,7 @@ from okta_custom_domain.rfc2136.tsig import (
     normalize_key_name,
 )
 from okta_custom_domain.rfc2136.writer import RECORD_TYPES, Rfc2136Writer, normalize_rtype
+from okta_custom_domain.unknowns import is_unknown
 
 DEFAULT_PORT = 53
 DEFAULT_TTL = 300
@@ -34,10 +34,6 @@ SECRET_OUTPUTS = ["key_secret"]
 REPLACE_KEYS: tuple[str, ...] = ("server", "port", "zone", "fqdn", "type")
 UPDATE_KEYS: tuple[str, ...] = ("values", "ttl", "key_name", "key_algorithm", "key_secret")
 PROPERTY_KEYS: tuple[str, ...] = (*REPLACE_KEYS, *UPDATE_KEYS)
-
-
-def _is_unknown(value: object) -> bool:
-    return isinstance(value, Unknown) or (isinstance(value, str) and value == rpc.UNKNOWN)
 
 
 def _as_int(value: object, field: str, low: int, high: int, hint: str) -> int:
@@ -121,7 +117,7 @@ def normalize_connection(props: Mapping[str, Any]) -> dict[str, Any]:
     if out["key_algorithm"] is None:
         out["key_algorithm"] = DEFAULT_ALGORITHM
     return {
-        key: value if _is_unknown(value) else _normalize_field(key, value)
+        key: value if is_unknown(value) else _normalize_field(key, value)
         for key, value in out.items()
     }
 
@@ -136,17 +132,17 @@ def normalize_props(props: Mapping[str, Any]) -> dict[str, Any]:
         out["ttl"] = DEFAULT_TTL
     out.update(normalize_connection(props))
     for key in ("ttl", "type"):
-        if not _is_unknown(out[key]):
+        if not is_unknown(out[key]):
             out[key] = _normalize_field(key, out[key])
-    if not _is_unknown(out["fqdn"]):
+    if not is_unknown(out["fqdn"]):
         out["fqdn"] = normalize_fqdn(out["fqdn"], field="fqdn")
-        if not _is_unknown(out["zone"]):
+        if not is_unknown(out["zone"]):
             try:
                 relative_label(out["fqdn"], out["zone"])
             except ValueError as exc:
                 raise ValueError(f"fqdn: {exc}") from None
-    if not _is_unknown(out["values"]):
-        rtype = None if _is_unknown(out["type"]) else out["type"]
+    if not is_unknown(out["values"]):
+        rtype = None if is_unknown(out["type"]) else out["type"]
         out["values"] = _values(out["values"], rtype)
     return out
 
@@ -181,7 +177,7 @@ class Rfc2136RecordProvider(pulumi.dynamic.ResourceProvider):
         changed = [
             key
             for key in PROPERTY_KEYS
-            if _is_unknown(news.get(key)) or not _equal(key, olds.get(key), news.get(key))
+            if is_unknown(news.get(key)) or not _equal(key, olds.get(key), news.get(key))
         ]
         replaces = [key for key in changed if key in REPLACE_KEYS]
         return pulumi.dynamic.DiffResult(
@@ -243,7 +239,7 @@ def check_inputs(
         except (ValueError, TsigKeyError) as exc:
             field = _field_of(exc, keys)
             failures.append(pulumi.dynamic.CheckFailure(field, str(exc)))
-            if field not in keys or _is_unknown(props.get(field)):
+            if field not in keys or is_unknown(props.get(field)):
                 break
             props[field] = Unknown()  # skip this field, look for the next problem
             continue

@@ -40,10 +40,14 @@ def _checked_key(domain: str, bundle: ManualCertificate, private_key: str) -> st
 
 
 def resolve_org_url(org_url: str | None) -> str:
-    """The Okta org URL: given, else ``okta:orgName``/``okta:baseUrl`` config, else the env."""
+    """The Okta API URL: given, else the Okta provider's config or env (``httpProxy`` first,
+    as the provider sends every call there, then ``orgName``/``baseUrl``)."""
     if org_url:
         return org_url_from(org_url)
     okta_config = pulumi.Config("okta")
+    proxy = okta_config.get("httpProxy") or os.environ.get("OKTA_HTTP_PROXY")
+    if proxy:
+        return org_url_from(proxy, field="okta:httpProxy")
     org_name = okta_config.get("orgName") or os.environ.get("OKTA_ORG_NAME")
     base_url = okta_config.get("baseUrl") or os.environ.get("OKTA_BASE_URL") or "okta.com"
     if not org_name:
@@ -209,7 +213,10 @@ class OktaCustomDomain(pulumi.ComponentResource):
 
         def rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             result = registrar_rows(target, records)
-            pulumi.log.info(rows_text(args.domain, result), resource=self)
+            # one message per line: while `pulumi up` runs, the CLI shows only the first line
+            # of a message (the rest appears in the summary, after the wait a person ends)
+            for line in rows_text(args.domain, result).splitlines():
+                pulumi.log.info(line.strip(), resource=self)
             return result
 
         return self.dns_records.apply(rows)

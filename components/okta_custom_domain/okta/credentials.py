@@ -227,7 +227,7 @@ def _tenant_layer(config_get: Callable[[str], Any], tenant: str) -> _Layer:
                 )
             return _Layer(
                 f"stack config {TENANTS_KEY} tenant {tenant!r}",
-                org_url=_str(okta.get("orgUrl")),
+                org_url=_str(okta.get("httpProxy")) or _str(okta.get("orgUrl")),
                 org_name=_str(okta.get("orgName")),
                 base_url=_str(okta.get("baseUrl")),
                 api_token=_str(okta.get("apiToken")),
@@ -252,6 +252,7 @@ def _tenant_layer(config_get: Callable[[str], Any], tenant: str) -> _Layer:
 def _config_layer(config_get: Callable[[str], Any]) -> _Layer:
     return _Layer(
         "stack config okta:*",
+        org_url=_str(config_get("okta:httpProxy")),
         org_name=_str(config_get("okta:orgName")),
         base_url=_str(config_get("okta:baseUrl")),
         api_token=_str(config_get("okta:apiToken")),
@@ -266,6 +267,7 @@ def _config_layer(config_get: Callable[[str], Any]) -> _Layer:
 def _env_layer(env: Mapping[str, str]) -> _Layer:
     return _Layer(
         "environment",
+        org_url=_str(env.get("OKTA_HTTP_PROXY")),
         org_name=_str(env.get("OKTA_ORG_NAME")),
         base_url=_str(env.get("OKTA_BASE_URL")),
         api_token=_str(env.get("OKTA_API_TOKEN")),

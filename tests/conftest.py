@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pulumi.runtime
 import pytest
+from okta_custom_domain.testing.engine import build_toolchain
 from pulumi.runtime import settings
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
@@ -20,3 +24,10 @@ def _fresh_pulumi_runtime() -> Iterator[None]:
     yield
     settings.reset_options()
     pulumi.runtime.set_all_config({})
+
+
+@pytest.fixture(scope="session")
+def pulumi_bin() -> Path:
+    """The real Pulumi CLI's directory (``scripts/pulumi-toolchain``; ``.ci/run`` builds it
+    before pytest, so here it is only looked up in the cache)."""
+    return build_toolchain(REPO)

@@ -1,0 +1,217 @@
+"""Local services for a real ``pulumi up``: knotd, fake Okta orgs, and the plugin doubles.
+
+One knotd serves every zone (RFC 2136 with one TSIG key); each Okta org is a ``FakeOkta`` that
+verifies against that knotd; the ``okta`` and ``cloudflare`` resource plugins are the test
+doubles (the real ones cannot be built offline), installed into the engine's Pulumi home.
+The ``*_dns``/``*_okta`` methods return stack-config fragments in the documented shape.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from okta_custom_domain.okta.auth import ApiToken
+from okta_custom_domain.okta.client import OktaDomainsClient
+from okta_custom_domain.rfc2136.tsig import TsigKey
+from okta_custom_domain.rfc2136.writer import Rfc2136Writer
+from okta_custom_domain.testing import dns_server
+from okta_custom_domain.testing.engine import OfflineEngine
+from okta_custom_domain.testing.fake_okta import FakeOkta
+from okta_custom_domain.testing.local_process import StartStop
+
+LAB_ADDRESS = "127.0.0.1"
+KEY_NAME = "okta-lab-key"
+OKTA_PLUGIN_VERSION = "7.0.1"
+CLOUDFLARE_PLUGIN_VERSION = "6.23.1"
+
+
+def _zone_id(zone: str) -> str:
+    """A stable 32-hex Cloudflare-style zone id for ``zone``."""
+    return (zone.encode().hex() + "0" * 32)[:32]
+
+
+class EngineLab(StartStop):
+    """knotd + one FakeOkta per org + the plugin doubles + an ``OfflineEngine``."""
+
+    def __init__(
+        self,
+        root: Path,
+        bin_dir: Path,
+        program_path: Path,
+        *,
+        zones: Sequence[str],
+        orgs: Sequence[str],
+        completion_delay: float = 0.0,
+    ) -> None:
+        self.root = root
+        self.zones = list(zones)
+        self.key_secret = base64.b64encode(secrets.token_bytes(32)).decode()
+        self.dns = dns_server.AuthoritativeServer(
+            LAB_ADDRESS, tsig=dns_server.TsigKey(KEY_NAME, "hmac-sha256", self.key_secret)
+        )
+        self.okta = {
+            org: FakeOkta(
+                org_name=org,
+                dns_server=(LAB_ADDRESS, self.dns.port),
+                completion_delay=completion_delay,
+                domain_limit=200,
+                dns_timeout=1.0,
+            )
+            for org in orgs
+        }
+        self.cloudflare_requests = root / "cloudflare-requests.jsonl"
+        self.okta_requests = root / "okta-plugin-requests.jsonl"
+        self.engine = OfflineEngine(
+            root=root / "engine",
+            bin_dir=bin_dir,
+            program_path=program_path,
+            virtualenv=Path(sys.prefix),
+        )
+
+    def start(self) -> EngineLab:
+        try:
+            for zone in self.zones:
+                self.dns.add_zone(zone, self._zone_text(zone))
+            self.dns.start()
+            for org in self.okta.values():
+                org.start()
+            self._install_doubles()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        for org in self.okta.values():
+            org.stop()
+        self.dns.stop()
+
+    def _zone_text(self, zone: str) -> str:
+        return dns_server.zone_text(
+            zone, serial=1, nameservers=[(f"ns1.{zone}", LAB_ADDRESS)], soa_minimum=5, ttl=60
+        )
+
+    def _install_doubles(self) -> None:
+        from okta_custom_domain.testing import cloudflare_double, okta_double
+
+        config_path = self.root / "cloudflare-double.json"
+        cloudflare_double.CloudflareDoubleConfig(
+            zones=[
+                cloudflare_double.DoubleZone(
+                    id=_zone_id(zone),
+                    name=zone,
+                    server=LAB_ADDRESS,
+                    port=self.dns.port,
+                    key_name=KEY_NAME,
+                    key_algorithm="hmac-sha256",
+                    key_secret=self.key_secret,
+                )
+                for zone in self.zones
+            ],
+            requests=self.cloudflare_requests,
+        ).write(config_path)
+        self.engine.env[cloudflare_double.CONFIG_ENV] = str(config_path)
+        self.engine.env[okta_double.REQUESTS_ENV] = str(self.okta_requests)
+        plugins = self.root / "plugins"
+        self.engine.install_plugin(
+            "okta", OKTA_PLUGIN_VERSION, okta_double.install_plugin_dir(plugins / "okta")
+        )
+        self.engine.install_plugin(
+            "cloudflare",
+            CLOUDFLARE_PLUGIN_VERSION,
+            cloudflare_double.install_plugin_dir(plugins / "cloudflare"),
+        )
+
+    # -- stack-config fragments ------------------------------------------------------------
+
+    def okta_with_token(self, org: str) -> dict[str, Any]:
+        fake = self.okta[org]
+        return {"orgName": org, "apiToken": fake.api_token, "httpProxy": fake.url}
+
+    def okta_with_service_app(self, org: str, client_id: str, private_key: str) -> dict[str, Any]:
+        fake = self.okta[org]
+        return {
+            "orgName": org,
+            "clientId": client_id,
+            "privateKey": private_key,
+            "scopes": ["okta.domains.read", "okta.domains.manage"],
+            "httpProxy": fake.url,
+        }
+
+    def rfc2136_dns(self, zone: str) -> dict[str, Any]:
+        return {
+            "type": "rfc2136",
+            "server": LAB_ADDRESS,
+            "port": self.dns.port,
+            "zone": zone,
+            "keyName": KEY_NAME,
+            "keySecret": self.key_secret,
+            "ttl": 60,
+        }
+
+    def cloudflare_dns(self, zone: str) -> dict[str, Any]:
+        return {"type": "cloudflare", "zoneName": zone, "ttl": 60}
+
+    def manual_dns(self, zone: str, style: str = "label") -> dict[str, Any]:
+        return {"type": "manual", "zone": zone, "style": style, "ttl": 60}
+
+    def readiness(self, timeout: float = 60, interval: float = 1) -> dict[str, Any]:
+        return {
+            "nameservers": [f"{LAB_ADDRESS}:{self.dns.port}"],
+            "timeout": timeout,
+            "interval": interval,
+        }
+
+    def served(self, name: str, rtype: str) -> list[str]:
+        """What knotd answers for ``name``/``rtype`` right now (TXT strings joined)."""
+        return dns_server.query_values(LAB_ADDRESS, self.dns.port, name, rtype)
+
+    def okta_domains(self, org: str) -> list[str]:
+        """The custom domains org ``org`` has now (the built-in default entry left out)."""
+        fake = self.okta[org]
+        with OktaDomainsClient(fake.url, ApiToken(fake.api_token)) as client:
+            return [d.domain for d in client.list_domains() if not d.is_default]
+
+    def writer(self, zone: str) -> Rfc2136Writer:
+        """An RFC 2136 client for ``zone`` on the lab's knotd (what a person's registrar does)."""
+        key = TsigKey(name=KEY_NAME, secret=self.key_secret)
+        return Rfc2136Writer(LAB_ADDRESS, zone, key, port=self.dns.port)
+
+
+_ROW = re.compile(r"\b(TXT|CNAME)\s+name: (\S+)\s+value: (\S+)\s+TTL: (\d+)")
+
+
+class RegistrarPerson:
+    """A person who reads the registrar rows in the CLI output and types them into the form.
+
+    Fed every line the CLI prints (``on_output``). The form is a label-style registrar form
+    of ``zone``: it appends the zone to what is typed, so ``types_full_names`` reproduces the
+    classic mistake (``id.example.com.example.com``).
+    """
+
+    def __init__(self, lab: EngineLab, zone: str, *, types_full_names: bool = False) -> None:
+        self.lab = lab
+        self.zone = zone
+        self.types_full_names = types_full_names
+        self.entered: list[tuple[str, str, str]] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, line: str) -> None:
+        match = _ROW.search(line)
+        if match is None:
+            return
+        rtype, name, value, ttl = match.groups()
+        typed = f"{name}.{self.zone}" if self.types_full_names else name
+        fqdn = self.zone if typed == "@" else f"{typed}.{self.zone}"
+        with self._lock:
+            if (fqdn, rtype, value) in self.entered:
+                return
+            self.lab.writer(self.zone).replace(fqdn, rtype, [value], int(ttl))
+            self.entered.append((fqdn, rtype, value))

@@ -27,6 +27,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from okta_custom_domain import cancellation
 from okta_custom_domain.okta.client import OktaDomain, OktaDomainsClient, org_url_from
 from okta_custom_domain.okta.credentials import resolve_credentials
 from okta_custom_domain.okta.errors import OktaApiError
@@ -173,6 +174,7 @@ class OktaDomainVerificationProvider(ResourceProvider):
         return OktaDomainsClient(credentials.org_url, credentials.auth)
 
     def _verify(self, props: dict[str, Any]) -> dict[str, Any]:
+        cancellation.listen_to_engine()  # Ctrl-C ends the wait instead of waiting it out
         started = time.monotonic()
         domain_name = str(props.get("domain") or props.get("domain_id"))
 
@@ -189,6 +191,7 @@ class OktaDomainVerificationProvider(ResourceProvider):
                     timeout=float(props.get("timeout") or DEFAULT_TIMEOUT),
                     poll_interval=float(props.get("poll_interval") or DEFAULT_POLL_INTERVAL),
                     progress=progress,
+                    sleep=lambda seconds: cancellation.sleep(seconds, f"verifying {domain_name}"),
                 )
             except OktaApiError as exc:
                 if exc.is_not_found:

@@ -429,6 +429,10 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
+        in_a_loop = False  # run below, outside the except: its errors are not "during" this one
+    else:
+        in_a_loop = True
+    if not in_a_loop:
         return asyncio.run(coro)
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coro).result()

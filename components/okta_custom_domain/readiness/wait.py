@@ -7,11 +7,11 @@ Pulumi only the final error reaches the user, so the timeout error carries the w
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from okta_custom_domain import cancellation
 from okta_custom_domain.readiness.check import (
     DEFAULT_QUERY_TIMEOUT,
     DEFAULT_RETRIES,
@@ -103,7 +103,7 @@ async def poll_until_ready(
             return report
         if now >= deadline:
             raise ReadinessTimeout(report, timeout, polls)
-        await asyncio.sleep(min(current, deadline - now))
+        await cancellation.async_sleep(min(current, deadline - now), "DNS readiness")
         current = next_interval(current, max_interval)
 
 

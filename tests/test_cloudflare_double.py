@@ -27,17 +27,18 @@ from google.protobuf import empty_pb2, json_format, struct_pb2  # type: ignore[i
 from okta_custom_domain.rfc2136.tsig import TsigKey
 from okta_custom_domain.rfc2136.writer import Rfc2136Writer
 from okta_custom_domain.testing import dns_server
-from okta_custom_domain.testing.cloudflare_double import (
+from okta_custom_domain.testing.local_process import end_process
+from okta_custom_domain.testing.plugins.base import REDACTED, UNKNOWN_IN_LOG
+from okta_custom_domain.testing.plugins.base import read_request_log as read_requests
+from okta_custom_domain.testing.plugins.cloudflare import (
     ENV_VAR,
-    PLUGIN_NAME,
     CloudflareDoubleConfig,
+    DoubleConfigError,
     DoubleZone,
     install_plugin_dir,
-    read_requests,
+    load_config,
     writes,
 )
-from okta_custom_domain.testing.cloudflare_double_config import DoubleConfigError, load_config
-from okta_custom_domain.testing.local_process import end_process
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
@@ -48,6 +49,7 @@ KEY_NAME = "cloudflare-double"
 SECRET = base64.b64encode(os.urandom(32)).decode()
 API_TOKEN = "cf-token-" + uuid.uuid4().hex
 RECORD_TYPE = "cloudflare:index/dnsRecord:DnsRecord"
+LAUNCHER = "pulumi-resource-cloudflare"
 Stub = Any  # provider_pb2_grpc.ResourceProviderStub (untyped grpc)
 
 
@@ -90,7 +92,7 @@ def plugin(
 ) -> Iterator[Stub]:
     """The double started through the script the engine would run; a connected stub."""
     double_config(knot, config_path.with_name("unused.jsonl")).write(config_path)
-    script = install_plugin_dir(tmp_path_factory.mktemp("plugin")) / PLUGIN_NAME
+    script = install_plugin_dir(tmp_path_factory.mktemp("plugin")) / LAUNCHER
     env = {**os.environ, ENV_VAR: str(config_path)}
     with (script.parent / "stderr.log").open("wb") as stderr:  # a file: a pipe could fill up
         process = subprocess.Popen(
@@ -183,9 +185,11 @@ def assert_no_secret(text: str) -> None:
 
 # -- plugin and provider --------------------------------------------------------------------
 def test_plugin_info_handshake_and_configure(plugin: Stub, requests_log: Path) -> None:
+    """As the plugin-framework bridge: no Handshake, so the engine takes Configure's flags."""
     assert plugin.GetPluginInfo(empty_pb2.Empty()).version == "6.23.1"
-    shake = plugin.Handshake(provider_pb2.ProviderHandshakeRequest(engine_address="127.0.0.1:1"))
-    assert shake.accept_secrets and shake.accept_resources
+    with pytest.raises(grpc.RpcError) as info:
+        plugin.Handshake(provider_pb2.ProviderHandshakeRequest(engine_address="127.0.0.1:1"))
+    assert info.value.code() == grpc.StatusCode.UNIMPLEMENTED
     secret_token = rpc.wrap_rpc_secret(API_TOKEN)
     configured = plugin.Configure(
         provider_pb2.ConfigureRequest(
@@ -196,15 +200,16 @@ def test_plugin_info_handshake_and_configure(plugin: Stub, requests_log: Path) -
             urn="urn:pulumi:test::okta::pulumi:providers:cloudflare::default",
         )
     )
-    assert configured.acceptSecrets and configured.supportsPreview
+    assert not configured.acceptSecrets and configured.acceptResources
+    assert configured.supportsPreview and configured.supports_autonaming_configuration
     checked = plugin.CheckConfig(provider_pb2.CheckRequest(news=struct({"apiToken": secret_token})))
     assert not checked.failures
     diffed = plugin.DiffConfig(
         provider_pb2.DiffRequest(olds=struct({"apiToken": "a"}), news=struct({"apiToken": "b"}))
     )
     assert diffed.changes == provider_pb2.DiffResponse.DIFF_SOME and not diffed.replaces
-    [entry] = read_requests(requests_log)
-    assert entry["method"] == "Configure" and entry["apiToken"] is True
+    [entry] = [e for e in read_requests(requests_log) if e["method"] == "Configure"]
+    assert entry["auth"] == "apiToken"
     assert_no_secret(requests_log.read_text())
 
 
@@ -236,7 +241,7 @@ def test_check_reports_failures_by_property(plugin: Stub, requests_log: Path) ->
     checked = plugin.Check(provider_pb2.CheckRequest(urn=urn("login"), news=struct(unknown)))
     assert not checked.failures
     assert as_dict(checked.inputs)["content"] == rpc.UNKNOWN
-    assert [e["content"] for e in read_requests(requests_log)][-1] == "<unknown>"
+    assert [e["content"] for e in read_requests(requests_log)][-1] == UNKNOWN_IN_LOG
 
 
 @pytest.mark.parametrize(
@@ -384,18 +389,20 @@ def test_preview_create_and_second_txt_value(
     delete(plugin, second.id, second.properties)
 
 
-def test_secret_content_stays_secret_and_out_of_the_log(
+def test_secret_content_stays_out_of_the_log(
     plugin: Stub, requests_log: Path, knot: dns_server.AuthoritativeServer
 ) -> None:
+    """A value that once came secret is redacted from every later line; outputs come back
+    plain (acceptSecrets=False: the engine marks them secret again)."""
     name = f"secret.{ZONE}"
     props = record(name, "TXT", rpc.wrap_rpc_secret("hidden-value"))
     created = create(plugin, props)
-    assert rpc.is_rpc_secret(as_dict(created.properties)["content"])
+    assert as_dict(created.properties)["content"] == "hidden-value"
     txt = dig(knot, name, "TXT")
     assert txt is not None and txt[0].strings == (b"hidden-value",)
     delete(plugin, created.id, created.properties)
     log = requests_log.read_text()
-    assert "hidden-value" not in log and "[secret]" in log
+    assert "hidden-value" not in log and REDACTED in log
     assert_no_secret(log)
 
 
@@ -476,9 +483,9 @@ def test_other_resource_types_are_refused(plugin: Stub, requests_log: Path) -> N
 
 def test_install_plugin_dir_writes_an_exec_script(tmp_path: Path) -> None:
     dest = install_plugin_dir(tmp_path / "plugin", python="/opt/py thon/bin/python")
-    script = dest / PLUGIN_NAME
+    script = dest / LAUNCHER
     assert dest == tmp_path / "plugin" and os.access(script, os.X_OK)
     assert script.read_text() == (
         "#!/bin/sh\n"
-        "exec '/opt/py thon/bin/python' -u -m okta_custom_domain.testing.cloudflare_double \"$@\"\n"
+        "exec '/opt/py thon/bin/python' -u -m okta_custom_domain.testing.plugins.cloudflare \"$@\"\n"
     )

@@ -16,11 +16,11 @@ from typing import Any
 import grpc  # type: ignore[import-untyped]
 import pytest
 from google.protobuf import empty_pb2  # type: ignore[import-untyped]
-from okta_custom_domain.testing import okta_double
 from okta_custom_domain.testing.certs import make_certificate
 from okta_custom_domain.testing.fake_okta import FakeOkta
 from okta_custom_domain.testing.local_process import end_process
-from okta_custom_domain.testing.plugin_double import (
+from okta_custom_domain.testing.plugins import okta as okta_double
+from okta_custom_domain.testing.plugins.base import (
     UNKNOWN,
     Props,
     read_request_log,
@@ -196,7 +196,7 @@ def test_launcher_runs_the_module_and_reports_the_real_version(
     script = okta_double.install_plugin_dir(tmp_path) / "pulumi-resource-okta"
     assert os.access(script, os.X_OK)
     assert script.read_text().startswith("#!/bin/sh\nexec ")
-    assert '-u -m okta_custom_domain.testing.okta_double "$@"' in script.read_text()
+    assert '-u -m okta_custom_domain.testing.plugins.okta "$@"' in script.read_text()
     assert double.stub.GetPluginInfo(empty_pb2.Empty()).version == "7.0.1"
 
 

@@ -17,6 +17,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import dns.name
+import dns.query
+import dns.rcode
+import dns.tsigkeyring
+import dns.update
+
 from okta_custom_domain.okta.auth import ApiToken
 from okta_custom_domain.okta.client import OktaDomainsClient
 from okta_custom_domain.rfc2136.tsig import TsigKey
@@ -99,7 +105,8 @@ class EngineLab(StartStop):
         )
 
     def _install_doubles(self) -> None:
-        from okta_custom_domain.testing import cloudflare_double, okta_double
+        from okta_custom_domain.testing.plugins import cloudflare as cloudflare_double
+        from okta_custom_domain.testing.plugins import okta as okta_double
 
         config_path = self.root / "cloudflare-double.json"
         cloudflare_double.CloudflareDoubleConfig(
@@ -179,6 +186,20 @@ class EngineLab(StartStop):
         with OktaDomainsClient(fake.url, ApiToken(fake.api_token)) as client:
             return [d.domain for d in client.list_domains() if not d.is_default]
 
+    def save_as_registrar(self, zone: str, fqdn: str, rtype: str, value: str, ttl: int) -> None:
+        """Store one record as a registrar's form does: whatever name it ends up with, even
+        a doubled zone that ``Rfc2136Writer`` (rightly) refuses."""
+        update = dns.update.Update(
+            zone, keyring=dns.tsigkeyring.from_text({KEY_NAME: self.key_secret}),
+            keyalgorithm="hmac-sha256",
+        )
+        data = f'"{value}"' if rtype == "TXT" else f"{value}."
+        update.replace(dns.name.from_text(fqdn), ttl, rtype, data)
+        reply = dns.query.tcp(update, LAB_ADDRESS, port=self.dns.port, timeout=5)
+        if reply.rcode() != dns.rcode.NOERROR:
+            rcode = dns.rcode.to_text(reply.rcode())
+            raise RuntimeError(f"registrar save of {fqdn} {rtype}: {rcode}")
+
     def writer(self, zone: str) -> Rfc2136Writer:
         """An RFC 2136 client for ``zone`` on the lab's knotd (what a person's registrar does)."""
         key = TsigKey(name=KEY_NAME, secret=self.key_secret)
@@ -213,5 +234,5 @@ class RegistrarPerson:
         with self._lock:
             if (fqdn, rtype, value) in self.entered:
                 return
-            self.lab.writer(self.zone).replace(fqdn, rtype, [value], int(ttl))
+            self.lab.save_as_registrar(self.zone, fqdn, rtype, value, int(ttl))
             self.entered.append((fqdn, rtype, value))

@@ -22,7 +22,7 @@ import dns.rrset
 
 from okta_custom_domain.names import normalize_fqdn
 from okta_custom_domain.rfc2136.writer import Rfc2136Writer, build_rdataset, join_txt_strings
-from okta_custom_domain.testing.cloudflare_double_config import DoubleZone
+from okta_custom_domain.testing.plugins.cloudflare.config import DoubleZone
 
 SUPPORTED_TYPES: tuple[str, ...] = ("A", "AAAA", "CNAME", "TXT")
 PROXIABLE_TYPES: tuple[str, ...] = ("A", "AAAA", "CNAME")

@@ -2,10 +2,10 @@
 
 The real ``pulumi-resource-okta`` cannot be built here (the Go module proxy refuses its
 modules), so the engine runs this instead: the same plugin name and version, the same type
-tokens, property names and replace rules (``okta_double_resources``), and the same HTTP calls
-the real provider makes (``okta_double_client``), sent to a fake Okta through ``okta:httpProxy``.
+tokens, property names and replace rules (``resources``), and the same HTTP calls the real
+provider makes (``client``), sent to a fake Okta through ``okta:httpProxy``.
 
-Run it as the engine does: ``python -u -m okta_custom_domain.testing.okta_double`` (see
+Run it as the engine does: ``python -u -m okta_custom_domain.testing.plugins.okta`` (see
 ``install_plugin_dir``). Each call, with the HTTP requests it made (method, path, status), is
 appended to the JSON-lines file named by ``OKTA_DOUBLE_REQUESTS``; no secret is ever written.
 
@@ -19,49 +19,49 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import grpc  # type: ignore[import-untyped]
 from google.protobuf import empty_pb2  # type: ignore[import-untyped]
 from pulumi.runtime.proto import provider_pb2
 
-from okta_custom_domain.testing import plugin_double
-from okta_custom_domain.testing.okta_double_client import (
-    OktaHttp,
-    OktaSettings,
-    config_conflicts,
-    failing,
-)
-from okta_custom_domain.testing.okta_double_resources import (
-    DOMAIN,
-    DOMAIN_CERTIFICATE,
-    RESOURCES,
-    CheckInput,
-    OktaResource,
-)
-from okta_custom_domain.testing.plugin_double import (
+from okta_custom_domain.testing.plugins import base
+from okta_custom_domain.testing.plugins.base import (
     CallRecord,
     DoubleError,
     PluginDouble,
     Props,
     RequestLog,
+    check_response,
     contains_unknown,
     diff_response,
     name_of_urn,
     rpc,
     serve,
 )
+from okta_custom_domain.testing.plugins.okta.client import (
+    OktaHttp,
+    OktaSettings,
+    config_conflicts,
+    failing,
+)
+from okta_custom_domain.testing.plugins.okta.resources import (
+    DOMAIN,
+    DOMAIN_CERTIFICATE,
+    RESOURCES,
+    CheckInput,
+    OktaResource,
+)
 
 PLUGIN_NAME = "okta"
 PLUGIN_VERSION = "7.0.1"
-MODULE = "okta_custom_domain.testing.okta_double"
+MODULE = "okta_custom_domain.testing.plugins.okta"
 REQUESTS_ENV = "OKTA_DOUBLE_REQUESTS"
 """Names the JSON-lines file each call is appended to (unset: no log)."""
 USERS_ME_CHECKS = ("v3", "v2")
 """The real provider validates an API token with ``GET /api/v1/users/me`` once per SDK client."""
-ALWAYS_SECRET = ("privateKey",)
-"""Inputs kept out of logs and messages even when the program did not mark them secret."""
 
 
 class OktaDouble(PluginDouble):
@@ -71,6 +71,7 @@ class OktaDouble(PluginDouble):
     version = PLUGIN_VERSION
     accept_secrets = False
     supports_autonaming = True
+    always_secret = ("privateKey",)
 
     def __init__(self, log: RequestLog, environ: Mapping[str, str]) -> None:
         super().__init__(log)
@@ -98,24 +99,20 @@ class OktaDouble(PluginDouble):
                     http.call("GET", "/api/v1/users/me", call.http)
         self._http = http
 
-    def _client(self) -> OktaHttp:
-        if self._http is None:
+    @contextmanager
+    def _okta(self) -> Iterator[OktaHttp]:
+        """The configured client; an access token issued during the call stays out of the log."""
+        http = self._http
+        if http is None:
             raise DoubleError(
                 "the okta provider is not configured: set okta:apiToken (or okta:clientId, "
                 "okta:privateKey and okta:scopes) and okta:httpProxy for a fake Okta",
                 grpc.StatusCode.FAILED_PRECONDITION,
             )
-        return self._http
-
-    def _remember(self, *props: Props) -> None:
-        for p in props:
-            self.remember_secrets(p.secret_strings())
-            self.remember_secrets(str(p.values[k]) for k in ALWAYS_SECRET if p.values.get(k))
-
-    def _client_secrets(self) -> None:
-        """An access token issued during the call must not reach the log either."""
-        if self._http is not None:
-            self.remember_secrets(self._http.secrets())
+        try:
+            yield http
+        finally:
+            self.remember_secrets(http.secrets())
 
     @staticmethod
     def _resource(token: str) -> OktaResource:
@@ -134,8 +131,7 @@ class OktaDouble(PluginDouble):
     ) -> provider_pb2.CheckResponse:
         """Defaults and auto-names filled in as the bridge does (listed under ``__defaults``)."""
         resource = self._resource(call.type)
-        olds, news = Props.from_struct(request.olds), Props.from_struct(request.news)
-        self._remember(olds, news)
+        olds, news = self.props_of(request.olds), self.props_of(request.news)
         autonaming = None
         if request.HasField("autonaming"):
             autonaming = (request.autonaming.proposed_name, int(request.autonaming.mode))
@@ -148,13 +144,8 @@ class OktaDouble(PluginDouble):
                 autonaming,
             )
         )
-        call.notes["failures"] = [key for key, _ in checked.failures]
-        return provider_pb2.CheckResponse(
-            inputs=self.outputs(checked.inputs, news.secret_keys),
-            failures=[
-                provider_pb2.CheckFailure(property=key, reason=reason)
-                for key, reason in checked.failures
-            ],
+        return check_response(
+            call, self.outputs(checked.inputs, news.secret_keys), checked.failures
         )
 
     @rpc
@@ -162,8 +153,7 @@ class OktaDouble(PluginDouble):
         self, request: provider_pb2.DiffRequest, call: CallRecord
     ) -> provider_pb2.DiffResponse:
         resource = self._resource(call.type)
-        olds, news = Props.from_struct(request.olds), Props.from_struct(request.news)
-        self._remember(olds, news)
+        olds, news = self.props_of(request.olds), self.props_of(request.news)
         plan = resource.diff(olds.values, news.values, set(request.ignoreChanges))
         call.notes.update(
             changed=plan.changed,
@@ -185,16 +175,13 @@ class OktaDouble(PluginDouble):
     ) -> provider_pb2.CreateResponse:
         """In a preview (``supportsPreview``), the planned outputs only: no call to Okta."""
         resource = self._resource(call.type)
-        news = Props.from_struct(request.properties)
-        self._remember(news)
+        news = self.props_of(request.properties)
         call.notes["preview"] = bool(request.preview)
         if request.preview:
             planned = resource.preview(news.values, None)
             return provider_pb2.CreateResponse(properties=self.outputs(planned, news.secret_keys))
-        try:
-            outputs = resource.create(self._client(), news.values, call.http)
-        finally:
-            self._client_secrets()
+        with self._okta() as http:
+            outputs = resource.create(http, news.values, call.http)
         call.notes["id"] = outputs["id"]
         return provider_pb2.CreateResponse(
             id=outputs["id"], properties=self.outputs(outputs, news.secret_keys)
@@ -206,12 +193,9 @@ class OktaDouble(PluginDouble):
     ) -> provider_pb2.ReadResponse:
         """Refresh and import: an empty answer (no id) tells the engine the resource is gone."""
         resource = self._resource(call.type)
-        state, old_inputs = Props.from_struct(request.properties), Props.from_struct(request.inputs)
-        self._remember(state, old_inputs)
-        try:
-            outputs = resource.read(self._client(), request.id, state.values, call.http)
-        finally:
-            self._client_secrets()
+        state, old_inputs = self.props_of(request.properties), self.props_of(request.inputs)
+        with self._okta() as http:
+            outputs = resource.read(http, request.id, state.values, call.http)
         call.notes["found"] = outputs is not None
         if outputs is None:
             return provider_pb2.ReadResponse()
@@ -227,28 +211,21 @@ class OktaDouble(PluginDouble):
         self, request: provider_pb2.UpdateRequest, call: CallRecord
     ) -> provider_pb2.UpdateResponse:
         resource = self._resource(call.type)
-        olds, news = Props.from_struct(request.olds), Props.from_struct(request.news)
-        self._remember(olds, news)
+        olds, news = self.props_of(request.olds), self.props_of(request.news)
         call.notes["preview"] = bool(request.preview)
         if request.preview:
             planned = resource.preview(news.values, olds.values)
             return provider_pb2.UpdateResponse(properties=self.outputs(planned, news.secret_keys))
-        try:
-            outputs = resource.update(
-                self._client(), request.id, olds.values, news.values, call.http
-            )
-        finally:
-            self._client_secrets()
+        with self._okta() as http:
+            outputs = resource.update(http, request.id, olds.values, news.values, call.http)
         return provider_pb2.UpdateResponse(properties=self.outputs(outputs, news.secret_keys))
 
     @rpc
     def Delete(self, request: provider_pb2.DeleteRequest, call: CallRecord) -> empty_pb2.Empty:
         resource = self._resource(call.type)
-        self._remember(Props.from_struct(request.properties))
-        try:
-            resource.delete(self._client(), request.id, call.http)
-        finally:
-            self._client_secrets()
+        self.props_of(request.properties)  # only for its secrets: Delete needs the id alone
+        with self._okta() as http:
+            resource.delete(http, request.id, call.http)
         return empty_pb2.Empty()
 
     @rpc
@@ -263,12 +240,8 @@ class OktaDouble(PluginDouble):
 
 def install_plugin_dir(dest: Path, python: str = sys.executable) -> Path:
     """A plugin folder with ``pulumi-resource-okta`` that runs this module; returns ``dest``."""
-    return plugin_double.install_plugin_dir(dest, PLUGIN_NAME, MODULE, python)
+    return base.install_plugin_dir(dest, PLUGIN_NAME, MODULE, python)
 
 
 def main() -> None:
     serve(OktaDouble(RequestLog.from_env(REQUESTS_ENV, os.environ), os.environ))
-
-
-if __name__ == "__main__":
-    main()

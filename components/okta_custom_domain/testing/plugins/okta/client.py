@@ -22,7 +22,7 @@ from typing import Any
 import requests
 
 from okta_custom_domain.okta.auth import OAuthServiceApp
-from okta_custom_domain.testing.plugin_double import DoubleError, contains_unknown
+from okta_custom_domain.testing.plugins.base import DoubleError, contains_unknown
 
 CONFIG_ENV = {
     "orgName": "OKTA_ORG_NAME",

@@ -6,6 +6,7 @@ plugin that cannot be built here (same plugin name, type tokens and properties),
 loopback the way the engine expects (the port on stdout), Structs as plain dicts with the
 engine's unknown and secret encodings, a JSON-lines request log that never holds a secret,
 the launcher script the engine executes, and defaults for the plugin and config calls.
+What the real providers answer differently is a class option of ``PluginDouble``.
 """
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 REDACTED = "<redacted>"
+UNKNOWN_IN_LOG = "<unknown>"
 SECRET_FIELDS = frozenset(
     {"apiToken", "accessToken", "privateKey", "access_token", "client_assertion", "Authorization"}
 )
 """Log keys whose values are replaced by ``REDACTED`` whatever they hold."""
 _MIN_NEEDLE = 8
 _GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
+_LOG_LOCK = threading.Lock()  # one per process: a double may name its log anew on every call
 
 
 class DoubleError(Exception):
@@ -155,11 +158,24 @@ def redact(value: Any, secrets: Iterable[str], fields: frozenset[str] = SECRET_F
     return clean(value)
 
 
+def loggable(value: Any) -> Any:
+    """``value`` as a log shows it: unknowns marked, whole numbers as ints (Structs hold floats)."""
+    if value == UNKNOWN:
+        return UNKNOWN_IN_LOG
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Mapping):
+        return {k: loggable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [loggable(v) for v in value]
+    return value
+
+
 # -- the request log ------------------------------------------------------------------------
 
 
 class RequestLog:
-    """One JSON line per call, appended to the file an env var names (nothing when unset).
+    """One JSON line per call, appended to ``path`` (an env var's or a config's; None: no log).
 
     A test reads it to see what the engine asked and what the double did; it runs in the
     plugin process, so a file is the only channel back.
@@ -167,7 +183,6 @@ class RequestLog:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._lock = threading.Lock()
 
     @classmethod
     def from_env(cls, env_var: str, environ: Mapping[str, str]) -> RequestLog:
@@ -177,9 +192,11 @@ class RequestLog:
     def append(self, entry: Mapping[str, Any], secrets: Iterable[str] = ()) -> None:
         if self.path is None:
             return
-        line = json.dumps(redact(dict(entry), secrets), sort_keys=True, default=str)
-        with self._lock, self.path.open("a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
+        line = json.dumps(loggable(redact(dict(entry), secrets)), sort_keys=True, default=str)
+        with _LOG_LOCK:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
 
 
 def read_request_log(path: Path) -> list[dict[str, Any]]:
@@ -191,7 +208,10 @@ def read_request_log(path: Path) -> list[dict[str, Any]]:
 
 @dataclass
 class CallRecord:
-    """What one gRPC call did, for the request log: never a value, only names and statuses."""
+    """What one gRPC call did, for the request log (``notes`` may replace ``type``).
+
+    It holds names, statuses and the values a test must see; ``RequestLog`` redacts secrets.
+    """
 
     method: str
     type: str = ""
@@ -230,7 +250,11 @@ Resp = TypeVar("Resp")
 def rpc(
     handler: Callable[[D, Req, CallRecord], Resp],
 ) -> Callable[[D, Req, Any], Resp]:
-    """Log every call (with its HTTP trace) and answer a ``DoubleError`` as a gRPC error."""
+    """Log every call (with its HTTP trace) and answer a failure as a gRPC error, scrubbed.
+
+    A ``DoubleError``, or what the double's ``translate`` makes of an exception, is the answer;
+    anything else is a bug in the double, answered INTERNAL with its type.
+    """
 
     @functools.wraps(handler)
     def wrapper(self: D, request: Req, context: Any) -> Resp:
@@ -239,16 +263,16 @@ def rpc(
         call = CallRecord(handler.__name__, type=kind, urn=urn)
         try:
             response = handler(self, request, call)
-        except DoubleError as exc:
-            call.error = self.scrub(exc.message)
+        except Exception as exc:
+            failure = exc if isinstance(exc, DoubleError) else self.translate(exc)
+            if failure is None:
+                failure = DoubleError(
+                    f"{self.name} double: {type(exc).__name__}: {exc}", grpc.StatusCode.INTERNAL
+                )
+            call.error = self.scrub(failure.message)
             self.record(call)
-            context.abort(exc.code, call.error)
+            context.abort(failure.code, call.error)
             raise  # context.abort raises; this keeps type checkers and readers sure of it
-        except Exception as exc:  # a bug in the double: say which, never a secret
-            call.error = self.scrub(f"{self.name} double: {type(exc).__name__}: {exc}")
-            self.record(call)
-            context.abort(grpc.StatusCode.INTERNAL, call.error)
-            raise
         self.record(call)
         return response
 
@@ -258,26 +282,32 @@ def rpc(
 class PluginDouble(provider_pb2_grpc.ResourceProviderServicer):
     """Defaults for the plugin and config calls; a double adds its resources.
 
-    ``accept_secrets`` is what Configure answers: mirror the real provider (bridged providers
-    say False and let the engine mark outputs secret from secret inputs).
+    The options are what Configure answers; set them as the real provider does (both bridges
+    say ``accept_secrets`` False and let the engine mark outputs secret from secret inputs; the
+    plugin-framework bridge also accepts resources). Handshake is left unimplemented, as both
+    bridges leave it, so the engine takes these flags from Configure.
+    ``always_secret`` names inputs kept out of logs and errors even when they arrive plain.
     """
 
     name: ClassVar[str] = "double"
     version: ClassVar[str] = "0.0.0"
     accept_secrets: ClassVar[bool] = False
+    accept_resources: ClassVar[bool] = False
     supports_autonaming: ClassVar[bool] = False
+    always_secret: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, log: RequestLog) -> None:
-        self.log = log
+    def __init__(self, log: RequestLog | None = None) -> None:
+        self.log = log or RequestLog(None)
         self.engine_accepts_secrets = False
         self._secrets: set[str] = set()
         self._secrets_lock = threading.Lock()
 
     # -- secrets and logging ----------------------------------------------------------------
     def remember_secrets(self, values: Iterable[str]) -> None:
-        """Strings never to be written to the log or put in an error message."""
+        """Strings never to be written to the log or put in an error message (an unknown is
+        not one: the engine sends the same sentinel for every unknown value)."""
         with self._secrets_lock:
-            self._secrets.update(v for v in values if v)
+            self._secrets.update(v for v in values if v and v != UNKNOWN)
 
     def scrub(self, text: str) -> str:
         with self._secrets_lock:
@@ -288,7 +318,19 @@ class PluginDouble(provider_pb2_grpc.ResourceProviderServicer):
     def record(self, call: CallRecord) -> None:
         with self._secrets_lock:
             secrets = list(self._secrets)
-        self.log.append(call.entry(), secrets)
+        self.request_log().append(call.entry(), secrets)
+
+    def remember(self, props: Props) -> Props:
+        """``props``, its secrets (and ``always_secret`` inputs) remembered; returns ``props``."""
+        self.remember_secrets(props.secret_strings())
+        self.remember_secrets(
+            str(props.values[k]) for k in self.always_secret if props.values.get(k)
+        )
+        return props
+
+    def props_of(self, struct: struct_pb2.Struct | None) -> Props:
+        """A request's property map, its secrets remembered before anything can log them."""
+        return self.remember(Props.from_struct(struct))
 
     def outputs(self, values: Mapping[str, Any], secret_keys: Iterable[str] = ()) -> Any:
         """Outputs as a Struct: secret keys re-wrapped only when both sides accept secrets."""
@@ -297,6 +339,15 @@ class PluginDouble(provider_pb2_grpc.ResourceProviderServicer):
         )
 
     # -- hooks a double overrides -------------------------------------------------------------
+    def request_log(self) -> RequestLog:
+        """Where this call is logged; a double whose log moves between calls overrides it."""
+        return self.log
+
+    def translate(self, exc: Exception) -> DoubleError | None:
+        """The gRPC error the engine should show for one of the double's own exceptions;
+        None: a bug in the double."""
+        return None
+
     def check_config(self, news: Props) -> list[tuple[str, str]]:
         """(property, reason) failures for the provider config; none by default."""
         return []
@@ -319,22 +370,15 @@ class PluginDouble(provider_pb2_grpc.ResourceProviderServicer):
     def CheckConfig(
         self, request: provider_pb2.CheckRequest, call: CallRecord
     ) -> provider_pb2.CheckResponse:
-        news = Props.from_struct(request.news)
-        self.remember_secrets(news.secret_strings())
-        failures = [
-            provider_pb2.CheckFailure(property=key, reason=reason)
-            for key, reason in self.check_config(news)
-        ]
-        call.notes["failures"] = [f.property for f in failures]
-        return provider_pb2.CheckResponse(inputs=request.news, failures=failures)
+        return check_response(call, request.news, self.check_config(self.props_of(request.news)))
 
     @rpc
     def DiffConfig(
         self, request: provider_pb2.DiffRequest, call: CallRecord
     ) -> provider_pb2.DiffResponse:
         old_struct = request.old_inputs if request.HasField("old_inputs") else request.olds
-        olds = Props.from_struct(old_struct).values
-        news = Props.from_struct(request.news).values
+        olds = self.props_of(old_struct).values
+        news = self.props_of(request.news).values
         changed = sorted(k for k in olds.keys() | news.keys() if olds.get(k) != news.get(k))
         call.notes["changed"] = changed
         return diff_response(olds, news, changed)
@@ -346,11 +390,11 @@ class PluginDouble(provider_pb2_grpc.ResourceProviderServicer):
         self.engine_accepts_secrets = bool(request.acceptSecrets)
         args = Props.from_struct(request.args)
         variables = {k.rsplit(":", 1)[-1]: v for k, v in request.variables.items()}
-        config = Props({**variables, **args.values}, args.secret_keys)
-        self.remember_secrets(config.secret_strings())
+        config = self.remember(Props({**variables, **args.values}, args.secret_keys))
         self.configure(config, call)
         return provider_pb2.ConfigureResponse(
             acceptSecrets=self.accept_secrets,
+            acceptResources=self.accept_resources,
             supportsPreview=True,
             supports_autonaming_configuration=self.supports_autonaming,
         )
@@ -360,6 +404,18 @@ class PluginDouble(provider_pb2_grpc.ResourceProviderServicer):
 
     def Cancel(self, request: empty_pb2.Empty, context: Any) -> empty_pb2.Empty:
         return empty_pb2.Empty()
+
+
+def check_response(
+    call: CallRecord, inputs: struct_pb2.Struct, failures: Iterable[tuple[str, str]]
+) -> provider_pb2.CheckResponse:
+    """A CheckResponse keeping ``inputs``, with (property, reason) failures named in the log."""
+    found = list(failures)
+    call.notes["failures"] = [key for key, _ in found]
+    return provider_pb2.CheckResponse(
+        inputs=inputs,
+        failures=[provider_pb2.CheckFailure(property=key, reason=reason) for key, reason in found],
+    )
 
 
 def diff_response(

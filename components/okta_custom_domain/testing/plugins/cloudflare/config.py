@@ -3,7 +3,8 @@
 The double runs as a plugin process the Pulumi engine starts, so a test cannot pass it objects:
 it writes a JSON file and names it in ``OKTA_CUSTOM_DOMAIN_CLOUDFLARE_DOUBLE`` (the CLI passes
 its environment to plugins). The double appends one JSON line per call to ``requests``, without
-any secret, so a test can assert what was written and that a second ``up`` wrote nothing.
+any secret (``base.RequestLog``), so a test can assert what was written and that a second ``up``
+wrote nothing (``writes``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,25 +163,6 @@ def load_config(environ: Mapping[str, str] | None = None) -> CloudflareDoubleCon
             f"{ENV_VAR}={location}: not valid JSON (line {exc.lineno}, column {exc.colno})"
         ) from None
     return config_from_json(raw)
-
-
-_LOG_LOCK = threading.Lock()
-
-
-def append_request(path: Path, entry: Mapping[str, Any]) -> None:
-    """Append one call as a JSON line (the gRPC server is threaded, hence the lock)."""
-    line = json.dumps(dict(entry), sort_keys=True) + "\n"
-    with _LOG_LOCK:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a") as handle:
-            handle.write(line)
-
-
-def read_requests(path: Path) -> list[dict[str, Any]]:
-    """Every call the double logged at ``path``, oldest first (empty when none yet)."""
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
 def writes(entries: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:

@@ -24,8 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from okta_custom_domain.testing.okta_double_client import OktaApiError, OktaHttp, Trace, failing
-from okta_custom_domain.testing.plugin_double import UNKNOWN, DoubleError
+from okta_custom_domain.testing.plugins.base import UNKNOWN, DoubleError
+from okta_custom_domain.testing.plugins.okta.client import OktaApiError, OktaHttp, Trace, failing
 
 DOMAIN = "okta:index/domain:Domain"
 DOMAIN_CERTIFICATE = "okta:index/domainCertificate:DomainCertificate"

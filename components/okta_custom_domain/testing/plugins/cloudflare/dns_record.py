@@ -6,7 +6,8 @@ bridges): ``internal/services/dns_record/schema.go`` gives ``zone_id`` and ``typ
 ``RequiresReplace`` in every tag from v5.0.0 to v5.22.0; everything else updates in place
 (``custom.go`` ModifyPlan), and a CNAME target differing only in case is no change. Schema rules
 fail at ``Check``; what only the Cloudflare API rejects (TTL range, proxying a TXT, an unknown
-zone id) fails at ``Create``/``Update``, as with the real provider.
+zone id) fails at ``Create``/``Update``, as with the real provider. Values are plain (secrets
+unwrapped, unknowns the engine's sentinel): which keys were secret is the servicer's business.
 """
 
 from __future__ import annotations
@@ -18,14 +19,8 @@ from typing import Any
 
 import dns.exception
 
-from okta_custom_domain.testing.cloudflare_double_wire import (
-    REDACTED,
-    UNKNOWN,
-    is_secret,
-    is_unknown,
-    plain,
-)
-from okta_custom_domain.testing.cloudflare_double_zone import (
+from okta_custom_domain.testing.plugins.base import REDACTED, UNKNOWN, contains_unknown
+from okta_custom_domain.testing.plugins.cloudflare.zone import (
     PROXIABLE_TYPES,
     SUPPORTED_TYPES,
     ZoneRecord,
@@ -52,9 +47,9 @@ TXT_CONTENT_MAX = 2048
 
 
 def _known(props: Mapping[str, Any], key: str) -> Any:
-    """The plain value of ``key``, or None when absent or unknown (nothing to check yet)."""
+    """The value of ``key``, or None when absent or unknown (nothing to check yet)."""
     value = props.get(key)
-    return None if value is None or is_unknown(value) else plain(value)
+    return None if contains_unknown(value) else value
 
 
 def check_failures(news: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -86,15 +81,16 @@ def check_failures(news: Mapping[str, Any]) -> list[tuple[str, str]]:
     return failures
 
 
-def api_error(props: Mapping[str, Any]) -> str | None:
-    """What the Cloudflare API would refuse in a create/update, or None."""
-    rtype = str(plain(props["type"])).upper()
-    ttl = plain(props["ttl"])
+def api_error(props: Mapping[str, Any], secret_content: bool = False) -> str | None:
+    """What the Cloudflare API would refuse in a create/update, or None (content not shown
+    when it is secret)."""
+    rtype = str(props["type"]).upper()
+    ttl = props["ttl"]
     if ttl != 1 and not 30 <= ttl <= 86400:
         return f"ttl: {ttl:g} is out of range: use 60..86400 seconds (30 on Enterprise) or 1 = auto"
-    if plain(props.get("proxied")) and rtype not in PROXIABLE_TYPES:
+    if props.get("proxied") and rtype not in PROXIABLE_TYPES:
         return f"proxied: a {rtype} record cannot be proxied (only A, AAAA, CNAME); set it false"
-    content = str(plain(props.get("content", "")))
+    content = str(props.get("content", ""))
     if rtype == "TXT" and len(content) > TXT_CONTENT_MAX:
         return f"content: a TXT record's content is at most {TXT_CONTENT_MAX} characters"
     try:
@@ -104,7 +100,7 @@ def api_error(props: Mapping[str, Any]) -> str | None:
     try:
         record.published()
     except (ValueError, dns.exception.DNSException) as exc:
-        shown = REDACTED if is_secret(props.get("content")) else repr(content)
+        shown = REDACTED if secret_content else repr(content)
         return f"content: {shown} is not valid {rtype} content ({exc})"
     return None
 
@@ -112,17 +108,16 @@ def api_error(props: Mapping[str, Any]) -> str | None:
 def to_zone_record(props: Mapping[str, Any], zone: str) -> ZoneRecord:
     """The zone data of a record whose inputs are all known."""
     return ZoneRecord(
-        fqdn=record_fqdn(str(plain(props["name"])), zone),
-        rtype=str(plain(props["type"])).upper(),
-        content=str(plain(props.get("content", ""))),
-        ttl=int(plain(props["ttl"])),
-        proxied=bool(plain(props.get("proxied", False))),
+        fqdn=record_fqdn(str(props["name"]), zone),
+        rtype=str(props["type"]).upper(),
+        content=str(props.get("content", "")),
+        ttl=int(props["ttl"]),
+        proxied=bool(props.get("proxied", False)),
     )
 
 
 def _comparable(key: str, value: Any, rtype: str) -> Any:
     """Values the real provider treats as equal compare equal (defaults, empties, CNAME case)."""
-    value = plain(value)
     if key == "proxied" and value is None:
         return False
     if key in ("comment", "tags", "settings") and value in (None, "", [], {}):
@@ -139,13 +134,13 @@ def _comparable(key: str, value: Any, rtype: str) -> Any:
 
 def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[list[str], list[str]]:
     """(changed keys, keys that force replacement) between stored outputs and new inputs."""
-    rtype = str(plain(news.get("type") or olds.get("type") or "")).upper()
+    rtype = str(news.get("type") or olds.get("type") or "").upper()
     changed = []
     for key in INPUT_KEYS:
         if key not in news and key in KEEP_WHEN_ABSENT:
             continue  # absent means "keep what the API has"
         new = news.get(key)
-        if is_unknown(new) or _comparable(key, olds.get(key), rtype) != _comparable(
+        if contains_unknown(new) or _comparable(key, olds.get(key), rtype) != _comparable(
             key, new, rtype
         ):
             changed.append(key)
@@ -160,11 +155,11 @@ def timestamp() -> str:
 def outputs(
     inputs: Mapping[str, Any], record_id: str, olds: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Inputs echoed (secrets stay wrapped) plus the computed outputs of the real resource."""
+    """Inputs echoed plus the computed outputs of the real resource."""
     now = timestamp()
     old = olds or {}
     out: dict[str, Any] = {key: inputs[key] for key in INPUT_KEYS if key in inputs}
-    rtype = str(plain(inputs.get("type", ""))).upper()
+    rtype = str(inputs.get("type", "")).upper()
     out.update(
         id=record_id,
         proxied=inputs.get("proxied", False),
@@ -176,7 +171,7 @@ def outputs(
         meta=json.dumps({}),
     )
     if inputs.get("comment"):
-        unchanged = plain(old.get("comment")) == plain(inputs["comment"])
+        unchanged = old.get("comment") == inputs["comment"]
         out["commentModifiedOn"] = (old.get("commentModifiedOn") if unchanged else None) or now
     if inputs.get("tags"):
         out["tagsModifiedOn"] = old.get("tagsModifiedOn") or now

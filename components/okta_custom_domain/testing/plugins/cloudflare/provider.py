@@ -1,0 +1,296 @@
+"""A stand-in ``pulumi-resource-cloudflare`` 6.23.1 plugin: the real engine launches it, it writes
+``DnsRecord``s into a real Knot zone by RFC 2136 and answers ``getZone`` from its config.
+
+The real plugin cannot be built offline, and engine tests need real DNS behind a real
+``pulumi up``. Wire protocol, serving and the request log are ``base``'s; this module maps
+the calls onto the zones. Configure it with ``CloudflareDoubleConfig`` (``config``); install
+it with ``install_plugin_dir`` + ``pulumi plugin install resource cloudflare 6.23.1 --file DIR``.
+
+Like the real provider (bridged by pulumi-terraform-bridge's plugin-framework bridge),
+Configure answers ``acceptSecrets=False``, ``acceptResources=True`` and ``supportsPreview=True``,
+and Handshake is unimplemented: the engine sends plain values and marks outputs secret itself.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import grpc  # type: ignore[import-untyped]
+from google.protobuf import empty_pb2  # type: ignore[import-untyped]
+from pulumi.runtime.proto import provider_pb2
+
+from okta_custom_domain.rfc2136.writer import Rfc2136Error
+from okta_custom_domain.testing.plugins import base
+from okta_custom_domain.testing.plugins.base import (
+    REDACTED,
+    CallRecord,
+    DoubleError,
+    PluginDouble,
+    Props,
+    RequestLog,
+    check_response,
+    diff_response,
+    rpc,
+    serve,
+    to_struct,
+)
+from okta_custom_domain.testing.plugins.cloudflare import dns_record as record
+from okta_custom_domain.testing.plugins.cloudflare.config import (
+    ENV_VAR,
+    CloudflareDoubleConfig,
+    DoubleConfigError,
+    DoubleZone,
+    load_config,
+)
+from okta_custom_domain.testing.plugins.cloudflare.zone import ZoneWriter
+
+PLUGIN_NAME = "cloudflare"
+PLUGIN_VERSION = "6.23.1"
+MODULE = "okta_custom_domain.testing.plugins.cloudflare"
+CONFIG_ENV = ENV_VAR
+"""Names the double's config file (zones, TSIG keys, where the request log goes)."""
+GET_ZONE = "cloudflare:index/getZone:getZone"
+LOGGED_FIELDS = ("zoneId", "name", "type", "content", "ttl", "proxied")
+CREDENTIALS = ("apiToken", "apiKey", "apiUserServiceKey")
+
+
+def _zone(config: CloudflareDoubleConfig, props: Mapping[str, Any]) -> DoubleZone:
+    """The configured zone of ``props['zoneId']``; unknown ids fail like Cloudflare's 7003."""
+    zone_id = str(props.get("zoneId"))
+    zone = config.zone_by_id(zone_id.lower())
+    if zone is None:
+        raise DoubleError(
+            f"zoneId: {zone_id!r} is not a zone of the Cloudflare double (Cloudflare: 'Could not "
+            f"route to /zones/{zone_id}/dns_records, perhaps your object identifier is invalid? "
+            f"(7003)'). Zones in {ENV_VAR}: {config.describe_zones()}; use one of those ids "
+            "or add the zone to the double's config",
+            grpc.StatusCode.NOT_FOUND,
+        )
+    return zone
+
+
+def _find_zone(config: CloudflareDoubleConfig, zone_id: Any, name: Any) -> DoubleZone:
+    """``getZone``'s answer: the zone with ``zone_id``, else the one named ``name``."""
+    zone = config.zone_by_id(str(zone_id).lower()) if zone_id else None
+    if zone is None and isinstance(name, str):
+        zone = config.zone_by_name(name)
+    if zone is not None:
+        return zone
+    asked = f"zoneId {zone_id!r}" if zone_id else f"filter.name {name!r}"
+    raise DoubleError(
+        f"getZone: no zone matches {asked} (Cloudflare: 'failed to find exactly one result'). "
+        f"Zones in {ENV_VAR}: {config.describe_zones()}; fix the zone name or add the zone "
+        "to the double's config",
+        grpc.StatusCode.NOT_FOUND,
+    )
+
+
+def _zone_result(zone: DoubleZone, args: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``getZone`` outputs the component and a person would look at."""
+    return {
+        "id": zone.id,
+        "zoneId": zone.id,
+        "name": zone.name,
+        "status": "active",
+        "type": "full",
+        "paused": False,
+        "developmentMode": 0,
+        "nameServers": [f"ns1.{zone.name}"],
+        "account": {"id": "0" * 32, "name": "Cloudflare double"},
+        "filter": args.get("filter"),
+    }
+
+
+def _logged(props: Props) -> dict[str, Any]:
+    """The record fields a test asserts on; ``type`` is the record type, a secret is redacted."""
+    return {
+        key: REDACTED if key in props.secret_keys else props.values.get(key)
+        for key in LOGGED_FIELDS
+    }
+
+
+def _refreshed(values: Mapping[str, Any], observed: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with what DNS shows now (only the keys they already have)."""
+    return {**values, **{k: v for k, v in observed.items() if k in values}}
+
+
+class CloudflareDouble(PluginDouble):
+    """The cloudflare provider's gRPC service: ``getZone`` and ``DnsRecord`` CRUD."""
+
+    name = PLUGIN_NAME
+    version = PLUGIN_VERSION
+    accept_secrets = False
+    accept_resources = True
+    supports_autonaming = True
+    always_secret = CREDENTIALS
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self._environ = environ
+
+    def _config(self) -> CloudflareDoubleConfig:
+        """Read on every call, so a missing file fails the call that needs it; its TSIG secrets
+        join the strings never logged."""
+        config = load_config(self._environ)
+        self.remember_secrets(zone.key_secret for zone in config.zones)
+        return config
+
+    # -- base hooks -------------------------------------------------------------------------
+    def request_log(self) -> RequestLog:
+        """The log the config names now (a test may point each case at a fresh one)."""
+        try:
+            return RequestLog(self._config().requests)
+        except DoubleConfigError:
+            return RequestLog(None)
+
+    def translate(self, exc: Exception) -> DoubleError | None:
+        if isinstance(exc, DoubleConfigError):
+            return DoubleError(str(exc), grpc.StatusCode.FAILED_PRECONDITION)
+        if isinstance(exc, Rfc2136Error):
+            return DoubleError(f"cloudflare double: {exc}", grpc.StatusCode.UNAVAILABLE)
+        if isinstance(exc, ValueError):
+            return DoubleError(f"cloudflare double: {exc}", grpc.StatusCode.INVALID_ARGUMENT)
+        return None
+
+    def configure(self, config: Props, call: CallRecord) -> None:
+        """Accept any credentials; log only which kind came (never its value)."""
+        kind = next((key for key in CREDENTIALS if config.values.get(key)), "none")
+        call.notes.update(auth=kind, baseUrl=config.values.get("baseUrl"))
+
+    # -- getZone ----------------------------------------------------------------------------
+    @rpc
+    def Invoke(
+        self, request: provider_pb2.InvokeRequest, call: CallRecord
+    ) -> provider_pb2.InvokeResponse:
+        """``getZone`` by ``zoneId`` or ``filter.name``, answered from the double's zones."""
+        call.notes.update(token=request.tok, preview=request.preview, found=False)
+        if request.tok != GET_ZONE:
+            raise DoubleError(
+                f"{request.tok}: the Cloudflare double serves only {GET_ZONE}",
+                grpc.StatusCode.UNIMPLEMENTED,
+            )
+        args = self.props_of(request.args).values
+        zone_id, name = args.get("zoneId"), (args.get("filter") or {}).get("name")
+        call.notes.update(zoneId=zone_id, zoneName=name)
+        zone = _find_zone(self._config(), zone_id, name)
+        call.notes.update(zoneId=zone.id, zoneName=zone.name, found=True)
+        return provider_pb2.InvokeResponse(**{"return": to_struct(_zone_result(zone, args))})
+
+    # -- DnsRecord --------------------------------------------------------------------------
+    @rpc
+    def Check(
+        self, request: provider_pb2.CheckRequest, call: CallRecord
+    ) -> provider_pb2.CheckResponse:
+        if call.type and call.type != record.TOKEN:
+            raise DoubleError(
+                f"{call.type}: the Cloudflare double implements only {record.TOKEN}",
+                grpc.StatusCode.UNIMPLEMENTED,
+            )
+        news = self.props_of(request.news)
+        call.notes.update(_logged(news))
+        return check_response(call, request.news, record.check_failures(news.values))
+
+    @rpc
+    def Diff(
+        self, request: provider_pb2.DiffRequest, call: CallRecord
+    ) -> provider_pb2.DiffResponse:
+        olds, news = self.props_of(request.olds), self.props_of(request.news)
+        changed, replaces = record.diff(olds.values, news.values)
+        call.notes.update(_logged(news), id=request.id, changed=changed, replaces=replaces)
+        return diff_response(olds.values, news.values, changed, replaces)
+
+    @rpc
+    def Create(
+        self, request: provider_pb2.CreateRequest, call: CallRecord
+    ) -> provider_pb2.CreateResponse:
+        """In a preview, the planned outputs only: nothing is written."""
+        props = self.props_of(request.properties)
+        call.notes.update(_logged(props), preview=bool(request.preview))
+        if request.preview:
+            planned = record.preview_outputs(props.values)
+            return provider_pb2.CreateResponse(properties=self.outputs(planned, props.secret_keys))
+        record_id = call.notes["id"] = uuid.uuid4().hex
+        zone = self._writable(props)
+        ZoneWriter.for_zone(zone).change(None, record.to_zone_record(props.values, zone.name))
+        outputs = record.outputs(props.values, record_id)
+        return provider_pb2.CreateResponse(
+            id=record_id, properties=self.outputs(outputs, props.secret_keys)
+        )
+
+    @rpc
+    def Update(
+        self, request: provider_pb2.UpdateRequest, call: CallRecord
+    ) -> provider_pb2.UpdateResponse:
+        olds, news = self.props_of(request.olds), self.props_of(request.news)
+        call.notes.update(_logged(news), id=request.id, preview=bool(request.preview))
+        if request.preview:
+            planned = record.preview_outputs(news.values, olds.values)
+            return provider_pb2.UpdateResponse(properties=self.outputs(planned, news.secret_keys))
+        zone = self._writable(news)
+        ZoneWriter.for_zone(zone).change(
+            record.to_zone_record(olds.values, zone.name),
+            record.to_zone_record(news.values, zone.name),
+        )
+        outputs = record.outputs(news.values, request.id, olds.values)
+        return provider_pb2.UpdateResponse(properties=self.outputs(outputs, news.secret_keys))
+
+    def _writable(self, props: Props) -> DoubleZone:
+        """The record's zone, once the rules only the Cloudflare API applies have passed."""
+        zone = _zone(self._config(), props.values)
+        problem = record.api_error(props.values, secret_content="content" in props.secret_keys)
+        if problem is not None:
+            raise DoubleError(
+                f"Cloudflare API (double) refused the record: {problem}",
+                grpc.StatusCode.INVALID_ARGUMENT,
+            )
+        return zone
+
+    @rpc
+    def Delete(self, request: provider_pb2.DeleteRequest, call: CallRecord) -> empty_pb2.Empty:
+        props = self.props_of(request.properties)
+        call.notes.update(_logged(props), id=request.id, preview=False)
+        zone = _zone(self._config(), props.values)
+        ZoneWriter.for_zone(zone).change(record.to_zone_record(props.values, zone.name), None)
+        return empty_pb2.Empty()
+
+    @rpc
+    def Read(
+        self, request: provider_pb2.ReadRequest, call: CallRecord
+    ) -> provider_pb2.ReadResponse:
+        """Refresh: read the record back from DNS; gone from the zone means gone (no id)."""
+        props, inputs = self.props_of(request.properties), self.props_of(request.inputs)
+        if not props.values:
+            raise DoubleError(
+                f"{request.id}: the Cloudflare double cannot import or get a record by id alone; "
+                "create it with pulumi up instead",
+                grpc.StatusCode.UNIMPLEMENTED,
+            )
+        call.notes.update(_logged(props), id=request.id)
+        zone = _zone(self._config(), props.values)
+        seen = ZoneWriter.for_zone(zone).observe(record.to_zone_record(props.values, zone.name))
+        call.notes["found"] = seen is not None
+        if seen is None:
+            return provider_pb2.ReadResponse()
+        observed = {"content": seen.content, "ttl": seen.ttl, "proxied": seen.proxied}
+        secret = props.secret_keys | inputs.secret_keys
+        return provider_pb2.ReadResponse(
+            id=request.id,
+            properties=self.outputs(_refreshed(props.values, observed), secret),
+            inputs=self.outputs(_refreshed(inputs.values, observed), secret)
+            if inputs.values
+            else None,
+        )
+
+
+def install_plugin_dir(dest: Path, python: str = sys.executable) -> Path:
+    """A plugin folder with ``pulumi-resource-cloudflare`` that runs this double; returns
+    ``dest`` (for ``pulumi plugin install resource cloudflare 6.23.1 --file DEST`` or PATH)."""
+    return base.install_plugin_dir(dest, PLUGIN_NAME, MODULE, python)
+
+
+def main() -> None:
+    serve(CloudflareDouble())

@@ -27,7 +27,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from okta_custom_domain import cancellation
+from okta_custom_domain import cancellation, dynamic_host
 from okta_custom_domain.okta.client import OktaDomain, OktaDomainsClient, org_url_from
 from okta_custom_domain.okta.credentials import resolve_credentials
 from okta_custom_domain.okta.errors import OktaApiError
@@ -174,7 +174,7 @@ class OktaDomainVerificationProvider(ResourceProvider):
         return OktaDomainsClient(credentials.org_url, credentials.auth)
 
     def _verify(self, props: dict[str, Any]) -> dict[str, Any]:
-        cancellation.listen_to_engine()  # Ctrl-C ends the wait instead of waiting it out
+        dynamic_host.prepare()  # Ctrl-C ends the wait; waits run concurrently
         started = time.monotonic()
         domain_name = str(props.get("domain") or props.get("domain_id"))
 

@@ -15,7 +15,7 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from okta_custom_domain import cancellation
+from okta_custom_domain import dynamic_host
 from okta_custom_domain.readiness.check import make_options
 from okta_custom_domain.readiness.discovery import DEFAULT_DNS_PORT
 from okta_custom_domain.readiness.records import parse_records
@@ -139,7 +139,7 @@ class DnsReadinessProvider(pulumi.dynamic.ResourceProvider):
         )
 
     def _wait(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        cancellation.listen_to_engine()  # Ctrl-C ends the wait instead of waiting it out
+        dynamic_host.prepare()  # Ctrl-C ends the wait; waits run concurrently
         inputs = normalize_inputs(props)
         started = datetime.now(timezone.utc)
         report = wait_until_ready(

@@ -146,6 +146,8 @@ def test_up_takes_every_domain_to_completed(scenario: Scenario) -> None:
     text = scenario.logs["up"].text
     assert "Enter these records at your registrar for id.globex.test" in text
     assert "DNS readiness:" in text, "the readiness progress must reach the CLI output"
+    for name in ALL_DOMAINS:
+        assert f"okta-custom-domain: {name}: validation status COMPLETED" in text
     assert {entry[0] for entry in scenario.person.entered} == {
         "id.globex.test", "_acme-challenge.id.globex.test"
     }

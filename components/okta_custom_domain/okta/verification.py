@@ -137,7 +137,7 @@ def verify_and_wait(
         attempt += 1
         status = domain.validation_status
         if status in DONE_FOR[wait_for]:
-            report(f"{domain.domain} is {status}")
+            report(f"validation status {status}")
             return domain
         if status in NEEDS_VERIFY:
             changed = regenerated_txt(domain, expected)

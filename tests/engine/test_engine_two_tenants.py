@@ -140,6 +140,9 @@ def test_up_takes_every_domain_to_completed(scenario: Scenario) -> None:
     for tenant, names in DOMAINS.items():
         exported = outputs[tenant].value
         for name in names:
+            assert set(exported[name]) == {
+                "domain_id", "validation_status", "cname_target", "dns_records", "registrar_rows"
+            }
             assert exported[name]["validation_status"] == "COMPLETED", exported[name]
             fake = scenario.lab.okta[tenant]
             assert fake.domain(exported[name]["domain_id"])["validationStatus"] == "COMPLETED"

@@ -1,31 +1,52 @@
-"""The ``okta-custom-domain`` command: one sub-command per module in this package."""
+"""The ``okta-custom-domain`` command: one sub-command per module in this package.
+
+Sub-command modules are imported only when needed: ``demo`` pulls in Pulumi (seconds) and
+``doctor`` the HTTP/JWT stack, neither of which ``check`` should wait for.
+``tests/test_cli_startup.py`` keeps Pulumi out of ``check`` and ``doctor``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
-from okta_custom_domain.cli import check, demo, doctor
+#: Sub-command names, each the module ``okta_custom_domain.cli.<name>`` with ``register``.
+COMMANDS = ("check", "doctor", "demo")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser; each sub-command module adds itself with ``register``."""
+def _register(name: str, subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Import one sub-command's module (only now, to keep startup fast) and add its parser."""
+    importlib.import_module(f"okta_custom_domain.cli.{name}").register(subparsers)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The top-level parser: every sub-command, or only ``command`` so the others stay unloaded."""
     parser = argparse.ArgumentParser(
         prog="okta-custom-domain",
         description="Check, verify and troubleshoot Okta custom domains.",
     )
-    subparsers = parser.add_subparsers(dest="command", required=True)
-    check.register(subparsers)
-    doctor.register(subparsers)
-    demo.register(subparsers)
+    # With one sub-command loaded, the usage line still names them all (as in errors).
+    every = "{" + ",".join(COMMANDS) + "}"
+    subparsers = parser.add_subparsers(
+        dest="command", required=True, metavar=None if command is None else every
+    )
+    for name in COMMANDS if command is None else (command,):
+        _register(name, subparsers)
     return parser
+
+
+def chosen_command(argv: Sequence[str]) -> str | None:
+    """The sub-command argparse will pick (the first argument), None when not a known one."""
+    return argv[0] if argv and argv[0] in COMMANDS else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Console-script entry point: exit 0 ready/healthy, 1 action needed, 2 bad usage."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(chosen_command(arguments))
+    args = parser.parse_args(arguments)
     handler = args.handler
     code: int = handler(args)
     return code

@@ -7,75 +7,59 @@ from dataclasses import dataclass, field
 
 import pulumi
 
+from okta_custom_domain import defaults, parsers
 from okta_custom_domain.certificates import validate_manual_certificate
-from okta_custom_domain.names import normalize_fqdn, relative_label
-from okta_custom_domain.records import CERTIFICATE_SOURCE_TYPES
+from okta_custom_domain.names import label_in_zone, normalize_fqdn
+from okta_custom_domain.parsers import InputError
+from okta_custom_domain.records import parse_certificate_source_type
 from okta_custom_domain.targets import DNS_TARGET_TYPES, DnsTarget, ManualDns
 
-DEFAULT_READINESS_TIMEOUT = 1800.0
-"""30 minutes: long enough for CI, short enough to fail a stuck run the same day."""
 
-DEFAULT_MANUAL_READINESS_TIMEOUT = 4 * 3600.0
-"""A person pastes ``ManualDns`` rows into a web form; give them hours, not minutes."""
-
-WAIT_FOR_STATES = ("COMPLETED", "VERIFIED")
-
-
-def _positive(value: float, field_name: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ValueError(f"{field_name}: {value!r} must be a positive number of seconds")
+def _set(obj: object, name: str, value: object) -> None:
+    """Store a parsed value on a frozen dataclass, so later code gets the typed form."""
+    object.__setattr__(obj, name, value)
 
 
 @dataclass(frozen=True)
 class ReadinessOptions:
     """How the DNS readiness check finds and asks the authoritative servers.
 
-    ``timeout=None`` means 30 minutes, or 4 hours with ``ManualDns``. ``resolver`` (host[:port])
+    ``timeout=None`` means 30 minutes, or 4 hours with ``ManualDns``. ``resolver`` (IP[:port])
     is used only to find the zone and its name servers; ``nameservers`` skips discovery.
     """
 
     timeout: float | None = None
-    interval: float = 2.0
+    interval: float = defaults.READINESS_INTERVAL
     resolver: str | None = None
-    dns_port: int = 53
+    dns_port: int = defaults.DNS_PORT
     nameservers: Sequence[str] | None = None
     validating_resolver: str | None = None
 
     def __post_init__(self) -> None:
         if self.timeout is not None:
-            _positive(self.timeout, "readiness.timeout")
-        _positive(self.interval, "readiness.interval")
-        if (
-            isinstance(self.dns_port, bool)
-            or not isinstance(self.dns_port, int)
-            or not (0 < self.dns_port < 65536)
-        ):
-            raise ValueError(f"readiness.dns_port: {self.dns_port!r} is not a port (1..65535)")
-        if self.nameservers is not None:
-            if isinstance(self.nameservers, str) or not self.nameservers:
-                raise ValueError(
-                    "readiness.nameservers: give a non-empty list of host[:port], or None to "
-                    "discover the zone's name servers"
-                )
-            object.__setattr__(self, "nameservers", tuple(self.nameservers))
+            _set(self, "timeout", parsers.seconds(self.timeout, "readiness.timeout"))
+        _set(self, "interval", parsers.seconds(self.interval, "readiness.interval"))
+        _set(self, "dns_port", parsers.port(self.dns_port, "readiness.dns_port"))
+        _set(self, "resolver", parsers.resolver(self.resolver, "readiness.resolver"))
+        checked = parsers.resolver(self.validating_resolver, "readiness.validating_resolver")
+        _set(self, "validating_resolver", checked)
+        ns = parsers.nameservers(self.nameservers, "readiness.nameservers", self.dns_port)
+        _set(self, "nameservers", ns)
 
 
 @dataclass(frozen=True)
 class VerificationOptions:
     """When to stop waiting: ``COMPLETED`` (certificate issued) or only ``VERIFIED`` (DNS)."""
 
-    wait_for: str = "COMPLETED"
-    timeout: float = 1800.0
-    poll_interval: float = 10.0
+    wait_for: str = defaults.WAIT_FOR
+    timeout: float = defaults.VERIFICATION_TIMEOUT
+    poll_interval: float = defaults.VERIFICATION_POLL_INTERVAL
 
     def __post_init__(self) -> None:
-        if self.wait_for not in WAIT_FOR_STATES:
-            raise ValueError(
-                f"verification.wait_for: {self.wait_for!r} is not known; use 'COMPLETED' to wait "
-                "for the certificate or 'VERIFIED' to stop once DNS is verified"
-            )
-        _positive(self.timeout, "verification.timeout")
-        _positive(self.poll_interval, "verification.poll_interval")
+        _set(self, "wait_for", parsers.wait_for(self.wait_for, "verification.wait_for"))
+        _set(self, "timeout", parsers.seconds(self.timeout, "verification.timeout"))
+        interval = parsers.seconds(self.poll_interval, "verification.poll_interval")
+        _set(self, "poll_interval", interval)
 
 
 @dataclass(frozen=True)
@@ -128,35 +112,31 @@ class OktaCustomDomainArgs:
     okta_org: OktaOrg = field(default_factory=OktaOrg)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "domain", normalize_fqdn(self.domain, field="domain"))
+        _set(self, "domain", normalize_fqdn(self.domain, field="domain"))
         if not isinstance(self.dns, DNS_TARGET_TYPES):
-            raise ValueError(
-                f"dns: {type(self.dns).__name__} is not a DNS target; use CloudflareDns, "
-                "ManualDns or Rfc2136Dns"
+            raise InputError(
+                "dns",
+                f"{type(self.dns).__name__} is not a DNS target; use CloudflareDns, ManualDns or "
+                "Rfc2136Dns",
             )
-        zone = self.dns.zone
-        if zone is not None:
-            try:
-                relative_label(self.domain, zone)
-            except ValueError as exc:
-                raise ValueError(f"domain: {exc}") from exc
-        if self.certificate_source_type not in CERTIFICATE_SOURCE_TYPES:
-            raise ValueError(
-                f"certificate_source_type: {self.certificate_source_type!r} is not known; use "
-                "'OKTA_MANAGED' (Okta obtains the certificate) or 'MANUAL' (you upload one)"
+        if self.dns.zone is not None:
+            label_in_zone(self.domain, self.dns.zone, field="domain")
+        source = parse_certificate_source_type(self.certificate_source_type)
+        _set(self, "certificate_source_type", source)
+        if source == "MANUAL" and self.certificate is None:
+            raise InputError(
+                "certificate",
+                "certificate_source_type='MANUAL' needs certificate=ManualCertificate"
+                "(certificate=..., certificate_chain=..., private_key=...)",
             )
-        if self.certificate_source_type == "MANUAL" and self.certificate is None:
-            raise ValueError(
-                "certificate: certificate_source_type='MANUAL' needs certificate=ManualCertificate"
-                "(certificate=..., certificate_chain=..., private_key=...)"
+        if source == "OKTA_MANAGED" and self.certificate is not None:
+            raise InputError(
+                "certificate",
+                "Okta obtains the certificate for OKTA_MANAGED domains; remove certificate or "
+                "set certificate_source_type='MANUAL'",
             )
-        if self.certificate is not None and self.certificate_source_type == "MANUAL":
+        if self.certificate is not None:
             self.certificate.validate(self.domain)
-        if self.certificate_source_type == "OKTA_MANAGED" and self.certificate is not None:
-            raise ValueError(
-                "certificate: Okta obtains the certificate for OKTA_MANAGED domains; remove "
-                "certificate or set certificate_source_type='MANUAL'"
-            )
 
     @property
     def readiness_timeout(self) -> float:
@@ -164,5 +144,5 @@ class OktaCustomDomainArgs:
         if self.readiness.timeout is not None:
             return self.readiness.timeout
         if isinstance(self.dns, ManualDns):
-            return DEFAULT_MANUAL_READINESS_TIMEOUT
-        return DEFAULT_READINESS_TIMEOUT
+            return defaults.MANUAL_READINESS_TIMEOUT
+        return defaults.READINESS_TIMEOUT

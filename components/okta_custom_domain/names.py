@@ -12,6 +12,8 @@ from typing import Literal, get_args
 
 import dns.name
 
+from okta_custom_domain.parsers import InputError
+
 RecordNameStyle = Literal["label", "fqdn", "fqdn-dot"]
 RECORD_NAME_STYLES: tuple[str, ...] = get_args(RecordNameStyle)
 
@@ -21,24 +23,25 @@ def normalize_fqdn(name: str, *, field: str = "name") -> str:
 
     Okta lower-cases domain names and a mixed-case input would show a diff on every run,
     so every name is normalised before it reaches a resource.
+    Raises ``InputError`` naming ``field``.
     """
     if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"{field}: a domain name is required, got {name!r}")
+        raise InputError(field, f"a domain name is required, got {name!r}")
     text = name.strip()
     if any(ch.isspace() for ch in text):
-        raise ValueError(f"{field}: {name!r} contains white space; give a bare domain name")
+        raise InputError(field, f"{name!r} contains white space; give a bare domain name")
     if "://" in text or "/" in text:
-        raise ValueError(
-            f"{field}: {name!r} looks like a URL; give only the host name, e.g. login.example.com"
+        raise InputError(
+            field, f"{name!r} looks like a URL; give only the host name, e.g. login.example.com"
         )
     try:
         parsed = dns.name.from_unicode(text, idna_codec=dns.name.IDNA_2008_Practical)
     except (dns.name.NameTooLong, dns.name.LabelTooLong) as exc:
-        raise ValueError(f"{field}: {name!r} is too long for DNS ({exc})") from exc
+        raise InputError(field, f"{name!r} is too long for DNS ({exc})") from exc
     except (dns.name.EmptyLabel, dns.name.IDNAException, dns.exception.SyntaxError) as exc:
-        raise ValueError(f"{field}: {name!r} is not a valid domain name ({exc})") from exc
+        raise InputError(field, f"{name!r} is not a valid domain name ({exc})") from exc
     if parsed == dns.name.root:
-        raise ValueError(f"{field}: the DNS root is not a domain name")
+        raise InputError(field, "the DNS root is not a domain name")
     return parsed.to_text(omit_final_dot=True).lower()
 
 
@@ -67,6 +70,14 @@ def relative_label(fqdn: str, zone: str) -> str:
             "or set the zone that actually holds this name"
         )
     return name[: -len(apex) - 1]
+
+
+def label_in_zone(fqdn: str, zone: str, *, field: str) -> str:
+    """``relative_label``, for an input boundary: the error is an ``InputError`` on ``field``."""
+    try:
+        return relative_label(fqdn, zone)
+    except ValueError as exc:
+        raise InputError(field, str(exc)) from None
 
 
 def dns_record_name(fqdn: str, zone: str, style: str = "label") -> str:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from okta_custom_domain import parsers
 from okta_custom_domain.names import normalize_fqdn
 
 CertificateSourceType = Literal["OKTA_MANAGED", "MANUAL"]
@@ -30,15 +31,21 @@ class ExpectedNames:
     txt: str
 
 
+def parse_certificate_source_type(value: object) -> str:
+    """Who provides the certificate; ``InputError`` on ``certificate_source_type`` otherwise."""
+    return parsers.choice(
+        value,
+        "certificate_source_type",
+        CERTIFICATE_SOURCE_TYPES,
+        "use 'OKTA_MANAGED' (Okta obtains the certificate) or 'MANUAL' (you upload one)",
+    )
+
+
 def expected_names(domain: str, certificate_source_type: str) -> ExpectedNames:
     """CNAME at the domain itself; TXT at ``_acme-challenge.`` or ``_oktaverification.``."""
-    if certificate_source_type not in TXT_PREFIX:
-        raise ValueError(
-            f"certificate_source_type: {certificate_source_type!r} is not known; use "
-            "'OKTA_MANAGED' (Okta obtains the certificate) or 'MANUAL' (you upload one)"
-        )
+    source = parse_certificate_source_type(certificate_source_type)
     fqdn = normalize_fqdn(domain, field="domain")
-    return ExpectedNames(cname=fqdn, txt=f"{TXT_PREFIX[certificate_source_type]}.{fqdn}")
+    return ExpectedNames(cname=fqdn, txt=f"{TXT_PREFIX[source]}.{fqdn}")
 
 
 def plain_okta_records(records: Iterable[Any] | None) -> list[dict[str, Any]]:

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 import pulumi
 
+from okta_custom_domain import defaults, parsers
 from okta_custom_domain.names import RECORD_NAME_STYLES, normalize_fqdn
+from okta_custom_domain.parsers import InputError
 from okta_custom_domain.rfc2136.tsig import (
     TsigKeyError,
     decode_secret,
@@ -20,11 +22,6 @@ from okta_custom_domain.rfc2136.tsig import (
 )
 
 _CLOUDFLARE_ZONE_ID = re.compile(r"^[0-9a-f]{32}$")
-
-
-def _check_ttl(ttl: int, field_name: str, *, low: int, high: int = 86400) -> None:
-    if isinstance(ttl, bool) or not isinstance(ttl, int) or not low <= ttl <= high:
-        raise ValueError(f"{field_name}: TTL {ttl!r} must be a whole number from {low} to {high}")
 
 
 @dataclass(frozen=True)
@@ -37,18 +34,20 @@ class CloudflareDns:
 
     zone_id: str | None = None
     zone_name: str | None = None
-    ttl: int = 300
+    ttl: int = defaults.TTL
     comment: str | None = None
 
     def __post_init__(self) -> None:
         if (self.zone_id is None) == (self.zone_name is None):
-            raise ValueError(
-                "CloudflareDns: give exactly one of zone_id (32 hex characters, from the zone's "
+            raise InputError(
+                "CloudflareDns",
+                "give exactly one of zone_id (32 hex characters, from the zone's "
                 "overview page) or zone_name (e.g. example.com)"
             )
         if self.zone_id is not None and not _CLOUDFLARE_ZONE_ID.match(self.zone_id):
-            raise ValueError(
-                f"CloudflareDns.zone_id: {self.zone_id!r} is not a Cloudflare zone id "
+            raise InputError(
+                "CloudflareDns.zone_id",
+                f"{self.zone_id!r} is not a Cloudflare zone id "
                 "(32 lower-case hex characters); or give zone_name instead"
             )
         if self.zone_name is not None:
@@ -56,7 +55,7 @@ class CloudflareDns:
                 self, "zone_name", normalize_fqdn(self.zone_name, field="CloudflareDns.zone_name")
             )
         if self.ttl != 1:
-            _check_ttl(self.ttl, "CloudflareDns.ttl", low=60)
+            object.__setattr__(self, "ttl", parsers.ttl(self.ttl, "CloudflareDns.ttl", low=60))
 
     @property
     def zone(self) -> str | None:
@@ -74,16 +73,17 @@ class ManualDns:
 
     zone: str
     style: str = "label"
-    ttl: int = 300
+    ttl: int = defaults.TTL
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "zone", normalize_fqdn(self.zone, field="ManualDns.zone"))
         if self.style not in RECORD_NAME_STYLES:
-            raise ValueError(
-                f"ManualDns.style: {self.style!r} is not known; use 'label' when the registrar's "
-                "form appends the zone itself, 'fqdn' or 'fqdn-dot' when it wants the full name"
+            raise InputError(
+                "ManualDns.style",
+                f"{self.style!r} is not known; use 'label' when the registrar's form appends the "
+                "zone itself, 'fqdn' or 'fqdn-dot' when it wants the full name",
             )
-        _check_ttl(self.ttl, "ManualDns.ttl", low=30)
+        object.__setattr__(self, "ttl", parsers.ttl(self.ttl, "ManualDns.ttl", low=30))
 
 
 @dataclass(frozen=True)
@@ -98,12 +98,14 @@ class Rfc2136Dns:
     key_name: str
     key_secret: pulumi.Input[str] = field(repr=False)
     key_algorithm: str = "hmac-sha256"
-    port: int = 53
-    ttl: int = 300
+    port: int = defaults.DNS_PORT
+    ttl: int = defaults.TTL
 
     def __post_init__(self) -> None:
-        if not isinstance(self.server, str) or not self.server.strip():
-            raise ValueError("Rfc2136Dns.server: give the primary server's host name or address")
+        server = parsers.text(
+            self.server, "Rfc2136Dns.server", "give the primary server's host name or address"
+        )
+        object.__setattr__(self, "server", server)
         object.__setattr__(self, "zone", normalize_fqdn(self.zone, field="Rfc2136Dns.zone"))
         try:
             object.__setattr__(self, "key_name", normalize_key_name(self.key_name))
@@ -111,15 +113,10 @@ class Rfc2136Dns:
             if isinstance(self.key_secret, str):
                 decode_secret(self.key_secret)
         except TsigKeyError as exc:
-            raise ValueError(f"Rfc2136Dns.{exc}") from None
-        if (
-            isinstance(self.port, bool)
-            or not isinstance(self.port, int)
-            or not 0 < self.port < 65536
-        ):
-            raise ValueError(f"Rfc2136Dns.port: {self.port!r} is not a port number (1..65535)")
-        _check_ttl(self.ttl, "Rfc2136Dns.ttl", low=1)
-
+            reason = str(exc).removeprefix(f"{exc.field}: ")  # TsigKeyError keeps no reason
+            raise InputError(f"Rfc2136Dns.{exc.field}", reason) from None
+        object.__setattr__(self, "port", parsers.port(self.port, "Rfc2136Dns.port"))
+        object.__setattr__(self, "ttl", parsers.ttl(self.ttl, "Rfc2136Dns.ttl"))
 
 DnsTarget = CloudflareDns | ManualDns | Rfc2136Dns
 DNS_TARGET_TYPES = (CloudflareDns, ManualDns, Rfc2136Dns)

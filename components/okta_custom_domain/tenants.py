@@ -19,6 +19,7 @@ from okta_custom_domain.args import (
     VerificationOptions,
 )
 from okta_custom_domain.okta.client import org_url_from
+from okta_custom_domain.parsers import InputError
 from okta_custom_domain.targets import CloudflareDns, DnsTarget, ManualDns, Rfc2136Dns
 
 CONFIG_KEY = "tenants"
@@ -102,9 +103,9 @@ class _Reader:
             raise TenantConfigError(f"{self.at(key)}: expected a number, got {raw!r}")
         return raw
 
-    def integer(self, key: str, default: int) -> int:
-        raw = self.value.get(key, default)
-        if isinstance(raw, bool) or not isinstance(raw, int):
+    def integer(self, key: str) -> int | None:
+        raw = self.value.get(key)
+        if raw is not None and (isinstance(raw, bool) or not isinstance(raw, int)):
             raise TenantConfigError(f"{self.at(key)}: expected a whole number, got {raw!r}")
         return raw
 
@@ -167,20 +168,39 @@ def _okta_org(reader: _Reader) -> OktaOrgConfig:
     )
 
 
+def _config_key(field: str) -> str:
+    """A field in config spelling: ``Rfc2136Dns.key_secret`` -> ``Rfc2136Dns.keySecret``."""
+    return ".".join(
+        head + "".join(part.title() for part in rest)
+        for head, *rest in (segment.split("_") for segment in field.split("."))
+    )
+
+
+def _located(where: str, exc: InputError) -> TenantConfigError:
+    """``exc`` from a dataclass, re-said with the tenant, the domain and the config key."""
+    return TenantConfigError(f"{where}: {_config_key(exc.field)}: {exc.reason}")
+
+
+def _given(**values: Any) -> dict[str, Any]:
+    """The keyword arguments that are set: the rest take the dataclass's default (one place)."""
+    return {key: value for key, value in values.items() if value is not None}
+
+
 def _dns_target(reader: _Reader) -> DnsTarget:
     kind = reader.text("type")
     try:
         if kind == "cloudflare":
             return CloudflareDns(
-                zone_id=reader.text("zoneId", required=False),
-                zone_name=reader.text("zoneName", required=False),
-                ttl=reader.integer("ttl", 300),
+                **_given(
+                    zone_id=reader.text("zoneId", required=False),
+                    zone_name=reader.text("zoneName", required=False),
+                    ttl=reader.integer("ttl"),
+                )
             )
         if kind == "manual":
             return ManualDns(
                 zone=reader.text("zone") or "",
-                style=reader.text("style", required=False, default="label") or "label",
-                ttl=reader.integer("ttl", 300),
+                **_given(style=reader.text("style", required=False), ttl=reader.integer("ttl")),
             )
         if kind == "rfc2136":
             return Rfc2136Dns(
@@ -188,67 +208,68 @@ def _dns_target(reader: _Reader) -> DnsTarget:
                 zone=reader.text("zone") or "",
                 key_name=reader.text("keyName") or "",
                 key_secret=reader.text("keySecret") or "",
-                key_algorithm=reader.text("keyAlgorithm", required=False, default="hmac-sha256")
-                or "hmac-sha256",
-                port=reader.integer("port", 53),
-                ttl=reader.integer("ttl", 300),
+                **_given(
+                    key_algorithm=reader.text("keyAlgorithm", required=False),
+                    port=reader.integer("port"),
+                    ttl=reader.integer("ttl"),
+                ),
             )
-    except TenantConfigError:
-        raise
-    except ValueError as exc:
-        raise TenantConfigError(f"{reader.where}: {exc}") from exc
+    except InputError as exc:
+        raise _located(reader.where, exc) from exc
     raise TenantConfigError(
         f"{reader.at('type')}: {kind!r} is not a DNS target; use one of {', '.join(DNS_TYPES)}"
     )
 
 
 def _readiness(reader: _Reader | None) -> ReadinessOptions:
+    """Type-checked config values; the ranges are the dataclass's, reported by the caller."""
     if reader is None:
         return ReadinessOptions()
-    nameservers = reader.value.get("nameservers")
-    try:
-        return ReadinessOptions(
+    return ReadinessOptions(
+        **_given(
             timeout=reader.number("timeout", None),
-            interval=reader.number("interval", 2.0) or 2.0,
+            interval=reader.number("interval", None),
             resolver=reader.text("resolver", required=False),
-            dns_port=reader.integer("dnsPort", 53),
-            nameservers=nameservers,
+            dns_port=reader.integer("dnsPort"),
+            nameservers=reader.value.get("nameservers"),
             validating_resolver=reader.text("validatingResolver", required=False),
         )
-    except ValueError as exc:
-        raise TenantConfigError(f"{reader.where}: {exc}") from exc
+    )
+
+
+def _certificate(reader: _Reader | None) -> ManualCertificate | None:
+    if reader is None:
+        return None
+    return ManualCertificate(
+        certificate=reader.text("certificate") or "",
+        certificate_chain=reader.text("certificateChain") or "",
+        private_key=reader.text("privateKey") or "",
+    )
 
 
 def _domain(reader: _Reader, tenant: str, org: OktaOrgConfig) -> DomainConfig:
-    certificate = None
-    cert_reader = reader.child("certificate", required=False)
-    if cert_reader is not None:
-        certificate = ManualCertificate(
-            certificate=cert_reader.text("certificate") or "",
-            certificate_chain=cert_reader.text("certificateChain") or "",
-            private_key=cert_reader.text("privateKey") or "",
-        )
+    certificate = _certificate(reader.child("certificate", required=False))
     dns_reader = reader.child("dns")
     assert dns_reader is not None
     target = _dns_target(dns_reader)
-    wait_for = reader.text("waitFor", required=False, default="COMPLETED") or "COMPLETED"
     try:
         args = OktaCustomDomainArgs(
             domain=reader.text("domain") or "",
             dns=target,
-            certificate_source_type=reader.text(
-                "certificateSourceType", required=False, default="OKTA_MANAGED"
-            )
-            or "OKTA_MANAGED",
-            brand_id=reader.text("brandId", required=False),
             certificate=certificate,
             readiness=_readiness(reader.child("readiness", required=False)),
-            verification=VerificationOptions(wait_for=wait_for),
+            verification=VerificationOptions(
+                **_given(wait_for=reader.text("waitFor", required=False))
+            ),
             okta_org=OktaOrg(org_url=org.api_url, credentials_tenant=tenant),
+            **_given(
+                certificate_source_type=reader.text("certificateSourceType", required=False),
+                brand_id=reader.text("brandId", required=False),
+            ),
         )
-    except TenantConfigError:
-        raise
-    except ValueError as exc:
+    except InputError as exc:
+        raise _located(reader.where, exc) from exc
+    except ValueError as exc:  # CertificateError: its message already names the PEM field
         raise TenantConfigError(f"{reader.where}: {exc}") from exc
     label = args.domain.replace(".", "-")
     return DomainConfig(resource_name=f"{tenant}-{label}", args=args)

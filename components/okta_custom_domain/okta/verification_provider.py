@@ -27,15 +27,13 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from okta_custom_domain import cancellation, dynamic_host
+from okta_custom_domain import cancellation, defaults, dynamic_host, parsers
 from okta_custom_domain.okta.client import OktaDomain, OktaDomainsClient, org_url_from
 from okta_custom_domain.okta.credentials import resolve_credentials
 from okta_custom_domain.okta.errors import OktaApiError
-from okta_custom_domain.okta.verification import (
-    WAIT_FOR_CHOICES,
-    VerificationProgress,
-    verify_and_wait,
-)
+from okta_custom_domain.okta.verification import VerificationProgress, verify_and_wait
+from okta_custom_domain.parsers import InputError
+from okta_custom_domain.readiness.records import parse_records
 from okta_custom_domain.unknowns import contains_unknown
 
 DEFAULT_TIMEOUT = 1800.0
@@ -44,7 +42,6 @@ DEFAULT_POLL_INTERVAL = 10.0
 REVERIFY_KEYS = ("records", "wait_for", "domain_id", "org_url", "credentials_tenant")
 REPLACE_KEYS = ("domain_id", "org_url")
 OUTPUT_KEYS = ("validation_status", "verified_at", "certificate_expiration", "elapsed_seconds")
-RECORD_TYPES = ("TXT", "CNAME")
 
 
 class OktaDomainVerificationProvider(ResourceProvider):
@@ -74,60 +71,9 @@ class OktaDomainVerificationProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         if any(contains_unknown(value) for value in news.values()):
             return CheckResult(dict(news), [])  # preview: checked again once known
-        failures: list[CheckFailure] = []
-        inputs = dict(news)
-        domain_id = news.get("domain_id")
-        if not isinstance(domain_id, str) or not domain_id.strip() or "/" in domain_id:
-            failures.append(
-                CheckFailure("domain_id", "domain_id: give the Okta domain id (okta.Domain.id)")
-            )
-        if not isinstance(news.get("domain"), str) or not news.get("domain"):
-            failures.append(CheckFailure("domain", "domain: give the custom domain name"))
-        org_url = news.get("org_url")
-        try:
-            inputs["org_url"] = org_url_from(str(org_url)) if org_url else org_url
-            if not org_url:
-                raise ValueError("org_url: give the org URL, e.g. https://dev-123456.okta.com")
-        except ValueError as exc:
-            reason = str(exc).replace("orgUrl: ", "", 1).replace("orgName: ", "", 1)
-            failures.append(
-                CheckFailure(
-                    "org_url", reason if reason.startswith("org_url") else f"org_url: {reason}"
-                )
-            )
-        tenant = news.get("credentials_tenant")
-        if tenant is not None and (not isinstance(tenant, str) or not tenant.strip()):
-            failures.append(
-                CheckFailure(
-                    "credentials_tenant",
-                    "credentials_tenant: give a tenant name of the stack config "
-                    "okta-custom-domain:tenants, or leave it unset to use okta:* config",
-                )
-            )
-        failures.extend(_check_records(news.get("records")))
-        wait_for = news.get("wait_for") or "COMPLETED"
-        if wait_for not in WAIT_FOR_CHOICES:
-            failures.append(
-                CheckFailure(
-                    "wait_for",
-                    f"wait_for: {wait_for!r} must be COMPLETED (certificate issued) "
-                    "or VERIFIED (DNS verified only)",
-                )
-            )
-        inputs["wait_for"] = wait_for
-        for key, default in (
-            ("timeout", DEFAULT_TIMEOUT),
-            ("poll_interval", DEFAULT_POLL_INTERVAL),
-        ):
-            value = news.get(key, default)
-            if value is None:
-                value = default
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                failures.append(
-                    CheckFailure(key, f"{key}: {value!r} must be a positive number of seconds")
-                )
-            inputs[key] = value
-        return CheckResult(inputs, failures)
+        parsed, errors = parsers.parse_fields(news, _CHECK_PARSERS)
+        failures = [CheckFailure(key, str(exc)) for key, exc in errors.items()]
+        return CheckResult({**news, **parsed}, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = [k for k in REVERIFY_KEYS if _normalise(olds.get(k)) != _normalise(news.get(k))]
@@ -255,29 +201,56 @@ def _no_config(_key: str) -> Any:
     return None
 
 
-def _check_records(records: Any) -> list[CheckFailure]:
-    if records is None:
-        return [CheckFailure("records", "records: give the DNS records Okta asked for")]
-    if not isinstance(records, list):
-        return [CheckFailure("records", "records: must be a list of {type, fqdn, value}")]
-    failures = []
-    for index, record in enumerate(records):
-        if not isinstance(record, Mapping):
-            failures.append(CheckFailure("records", f"records[{index}]: must be an object"))
-            continue
-        rtype = str(record.get("type", "")).upper()
-        if rtype not in RECORD_TYPES:
-            failures.append(
-                CheckFailure(
-                    "records", f"records[{index}].type: {record.get('type')!r} must be TXT or CNAME"
-                )
-            )
-        for key in ("fqdn", "value"):
-            if not isinstance(record.get(key), str) or not record.get(key):
-                failures.append(
-                    CheckFailure("records", f"records[{index}].{key}: a non-empty string is needed")
-                )
-    return failures
+def _domain_id(value: object) -> str:
+    if not isinstance(value, str) or not value.strip() or "/" in value:
+        raise InputError("domain_id", "give the Okta domain id (okta.Domain.id)")
+    return value
+
+
+def _org_url(value: object) -> str:
+    if not value:
+        raise InputError("org_url", "give the org URL, e.g. https://dev-123456.okta.com")
+    try:
+        return org_url_from(str(value), field="org_url")
+    except InputError:
+        raise
+    except ValueError as exc:  # org_url_from names orgName for a bare name: say org_url
+        raise InputError("org_url", str(exc).removeprefix("orgName: ")) from None
+
+
+def _credentials_tenant(value: object) -> str | None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise InputError(
+            "credentials_tenant",
+            "give a tenant name of the stack config okta-custom-domain:tenants, or leave it "
+            "unset to use okta:* config",
+        )
+    return value
+
+
+def _records(value: object) -> list[dict[str, str]]:
+    """Okta's records as the readiness check parsed them; none means "ask Okta"."""
+    if value is None:
+        raise InputError("records", "give the DNS records Okta asked for")
+    if isinstance(value, list) and not value:
+        return []
+    return [record.to_dict() for record in parse_records(value)]
+
+
+def _seconds_or(default: float, field: str) -> parsers.Parser:
+    return lambda value: parsers.seconds(default if value is None else value, field)
+
+
+_CHECK_PARSERS: dict[str, parsers.Parser] = {
+    "domain_id": _domain_id,
+    "domain": lambda v: parsers.text(v, "domain", "give the custom domain name"),
+    "org_url": _org_url,
+    "credentials_tenant": _credentials_tenant,
+    "records": _records,
+    "wait_for": lambda v: parsers.wait_for(v or defaults.WAIT_FOR, "wait_for"),
+    "timeout": _seconds_or(defaults.VERIFICATION_TIMEOUT, "timeout"),
+    "poll_interval": _seconds_or(defaults.VERIFICATION_POLL_INTERVAL, "poll_interval"),
+}
 
 
 def _plain_records(records: Any) -> list[dict[str, str]] | None:

@@ -15,15 +15,13 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from okta_custom_domain import dynamic_host
-from okta_custom_domain.readiness.check import make_options
+from okta_custom_domain import defaults, dynamic_host, parsers
 from okta_custom_domain.readiness.discovery import DEFAULT_DNS_PORT
 from okta_custom_domain.readiness.records import parse_records
 from okta_custom_domain.readiness.wait import (
     DEFAULT_INTERVAL,
     DEFAULT_MAX_INTERVAL,
     DEFAULT_TIMEOUT,
-    validate_timing,
     wait_until_ready,
 )
 from okta_custom_domain.unknowns import contains_unknown
@@ -40,89 +38,55 @@ INPUT_KEYS: tuple[str, ...] = (
 OUTPUT_KEYS: tuple[str, ...] = ("ready_at", "servers_checked", "elapsed_seconds")
 
 
-def _number(value: object, field: str, hint: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{field}: {value!r} is not a number; {hint}")
-    return float(value)
+def _input_parsers(dns_port: int) -> dict[str, parsers.Parser]:
+    """One parser per input; a missing (``None``) timing or port takes its default."""
 
+    def default(value: object, fallback: object) -> object:
+        return fallback if value is None else value
 
-def _port(value: object) -> int:
-    number = _number(value, "dns_port", "use a port number such as 53")
-    if not number.is_integer() or not 0 < number < 65536:
-        raise ValueError(f"dns_port: {value!r} is not a port number; use 1-65535 (default 53)")
-    return int(number)
+    def nameservers(value: object) -> list[str] | None:
+        checked = parsers.nameservers(value or None, "nameservers", dns_port)
+        return list(checked) if checked else None  # a list, as state has always held
 
-
-def _optional_text(value: object, field: str) -> str | None:
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"{field}: {value!r} must be a string HOST[:PORT] or unset")
-    return value.strip()
-
-
-def _nameservers(value: object) -> list[str] | None:
-    if value is None:
-        return None
-    if isinstance(value, str) or not isinstance(value, Sequence):
-        raise ValueError("nameservers: give a list of HOST[:PORT] strings, or leave it unset")
-    items = list(value)
-    if not items:
-        return None
-    if not all(isinstance(item, str) for item in items):
-        raise ValueError("nameservers: every entry must be a HOST[:PORT] string")
-    return [item.strip() for item in items]
-
-
-def normalize_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
-    """Validated, normalised inputs; ``ValueError`` whose message starts with the field."""
-    raw_records = props.get("records")
-    if raw_records is None or isinstance(raw_records, (str, Mapping)):
-        raise ValueError("records: give a list of {type, fqdn, value} mappings")
-    records = [record.to_dict() for record in parse_records(raw_records)]
-    timeout = _number(props.get("timeout", DEFAULT_TIMEOUT), "timeout", "seconds, e.g. 1800")
-    interval = _number(props.get("interval", DEFAULT_INTERVAL), "interval", "seconds, e.g. 2")
-    validate_timing(timeout, interval, max(interval, DEFAULT_MAX_INTERVAL))
-    dns_port = _port(props.get("dns_port", DEFAULT_DNS_PORT))
-    resolver = _optional_text(props.get("resolver"), "resolver")
-    validating = _optional_text(props.get("validating_resolver"), "validating_resolver")
-    nameservers = _nameservers(props.get("nameservers"))
-    make_options(  # validates host[:port] forms and names the field
-        resolver=resolver,
-        dns_port=dns_port,
-        nameservers=nameservers,
-        validating_resolver=validating,
-    )
     return {
-        "records": records,
-        "timeout": timeout,
-        "interval": interval,
-        "resolver": resolver,
-        "dns_port": dns_port,
+        "records": lambda v: [record.to_dict() for record in parse_records(v)],
+        "timeout": lambda v: parsers.seconds(default(v, DEFAULT_TIMEOUT), "timeout"),
+        "interval": lambda v: parsers.seconds(default(v, DEFAULT_INTERVAL), "interval"),
+        "resolver": lambda v: parsers.resolver(v, "resolver"),
+        "dns_port": lambda v: parsers.port(default(v, defaults.DNS_PORT), "dns_port"),
         "nameservers": nameservers,
-        "validating_resolver": validating,
+        "validating_resolver": lambda v: parsers.resolver(v, "validating_resolver"),
     }
 
 
-def _field_of(message: str) -> str:
-    head = message.split(":", 1)[0].strip()
-    root = head.split("[", 1)[0].split(".", 1)[0]
-    return root if root in INPUT_KEYS else "records"
+def parse_inputs(props: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, ValueError]]:
+    """Every input parsed on its own: the normalised values and each bad input's error."""
+    try:
+        dns_port = parsers.port(props.get("dns_port", defaults.DNS_PORT), "dns_port")
+    except parsers.InputError:
+        dns_port = defaults.DNS_PORT  # reported as dns_port's failure, not each name server's
+    return parsers.parse_fields(props, _input_parsers(dns_port))
+
+
+def normalize_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Validated, normalised inputs; the first bad one raises (its ``field`` names it)."""
+    parsed, errors = parse_inputs(props)
+    for error in errors.values():
+        raise error
+    return parsed
 
 
 class DnsReadinessProvider(pulumi.dynamic.ResourceProvider):
     """Waits for DNS in ``create``/``update``; stateless, so it pickles by reference."""
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
-        failures: list[pulumi.dynamic.CheckFailure] = []
         if any(contains_unknown(news.get(key)) for key in INPUT_KEYS):
             return pulumi.dynamic.CheckResult(dict(news), [])  # preview: values not known yet
-        try:
-            normalized = normalize_inputs(news)
-        except ValueError as exc:
-            failures.append(pulumi.dynamic.CheckFailure(_field_of(str(exc)), str(exc)))
+        parsed, errors = parse_inputs(news)
+        failures = [pulumi.dynamic.CheckFailure(key, str(exc)) for key, exc in errors.items()]
+        if failures:
             return pulumi.dynamic.CheckResult(dict(news), failures)
-        return pulumi.dynamic.CheckResult({**news, **normalized}, [])
+        return pulumi.dynamic.CheckResult({**news, **parsed}, [])
 
     def diff(
         self, _id: str, olds: dict[str, Any], news: dict[str, Any]

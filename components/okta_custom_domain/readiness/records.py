@@ -15,18 +15,15 @@ from typing import Any
 import dns.name
 
 from okta_custom_domain.names import normalize_fqdn
+from okta_custom_domain.parsers import InputError
 
 RECORD_TYPES = ("CNAME", "TXT")
 VERIFICATION_PREFIXES = ("_acme-challenge.", "_oktaverification.")
 TXT_MAX_LENGTH = 4000
 
 
-class RecordError(ValueError):
-    """An expected record that cannot be checked; the message names the field and the fix."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
+class RecordError(InputError):
+    """An expected record that cannot be checked; ``field`` names it, the message the fix."""
 
 
 @dataclass(frozen=True)
@@ -64,10 +61,10 @@ def _normalize_value(rtype: str, value: Any, field: str) -> str:
     if rtype == "CNAME":
         try:
             return normalize_fqdn(text, field=field)
-        except ValueError as exc:
-            reason = str(exc).split(": ", 1)[-1]
+        except InputError as exc:
             raise RecordError(
-                field, f"{reason}; a CNAME value is a host name such as acme.customdomains.okta.com"
+                field,
+                f"{exc.reason}; a CNAME value is a host name such as acme.customdomains.okta.com",
             ) from exc
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
         raise RecordError(
@@ -87,12 +84,14 @@ def make_record(rtype: Any, fqdn: Any, value: Any, *, field: str = "record") -> 
     kind = rtype.strip().upper() if isinstance(rtype, str) else rtype
     if kind not in RECORD_TYPES:
         raise RecordError(
-            f"{field}.type", f"{rtype!r} is not supported; use one of {', '.join(RECORD_TYPES)}"
+            f"{field}.type",
+            f"{rtype!r} is not supported: Okta asks only for TXT or CNAME; use one of "
+            f"{', '.join(RECORD_TYPES)}",
         )
     try:
         name = normalize_fqdn(fqdn, field=f"{field}.fqdn")
-    except ValueError as exc:
-        raise RecordError(f"{field}.fqdn", str(exc).split(": ", 1)[-1]) from exc
+    except InputError as exc:
+        raise RecordError(f"{field}.fqdn", exc.reason) from exc
     if name.count(".") < 1:
         raise RecordError(
             f"{field}.fqdn", f"{fqdn!r} is not a full name; give the FQDN, e.g. login.example.com"
@@ -100,15 +99,15 @@ def make_record(rtype: Any, fqdn: Any, value: Any, *, field: str = "record") -> 
     return ExpectedRecord(kind, name, _normalize_value(kind, value, f"{field}.value"))
 
 
-def parse_records(items: Iterable[Mapping[str, Any] | ExpectedRecord]) -> list[ExpectedRecord]:
-    """Records from mappings ``{"type", "fqdn", "value"}`` (or ready ``ExpectedRecord``)."""
-    if isinstance(items, (str, bytes, Mapping)):
+def parse_records(items: object) -> list[ExpectedRecord]:
+    """Records from a list of ``{"type", "fqdn", "value"}`` mappings or ``ExpectedRecord``."""
+    if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Iterable):
         raise RecordError("records", "give a list of {type, fqdn, value} mappings")
     records: list[ExpectedRecord] = []
     for index, item in enumerate(items):
         field = f"records[{index}]"
         if isinstance(item, ExpectedRecord):
-            record = make_record(item.rtype, item.fqdn, item.value, field=field)
+            record = item  # already parsed: trusted, like dnspython's RdataType.make
         elif isinstance(item, Mapping):
             unknown = sorted(set(item) - {"type", "fqdn", "value"})
             if unknown:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from okta_custom_domain import cancellation
+from okta_custom_domain import cancellation, defaults, parsers
 from okta_custom_domain.readiness.check import (
     DEFAULT_QUERY_TIMEOUT,
     DEFAULT_RETRIES,
@@ -24,8 +24,8 @@ from okta_custom_domain.readiness.discovery import DEFAULT_DNS_PORT
 from okta_custom_domain.readiness.records import ExpectedRecord
 from okta_custom_domain.readiness.report import ReadinessReport
 
-DEFAULT_TIMEOUT = 1800.0
-DEFAULT_INTERVAL = 2.0
+DEFAULT_TIMEOUT = defaults.READINESS_TIMEOUT
+DEFAULT_INTERVAL = defaults.READINESS_INTERVAL
 DEFAULT_MAX_INTERVAL = 30.0
 BACKOFF = 1.5
 
@@ -54,15 +54,12 @@ class ReadinessTimeout(TimeoutError):
 
 def validate_timing(timeout: float, interval: float, max_interval: float) -> None:
     """Reject timings that cannot work, naming the field."""
-    for field, value in (("timeout", timeout), ("interval", interval)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            raise ValueError(f"{field}: {value!r} must be a positive number of seconds")
-    if isinstance(max_interval, bool) or not isinstance(max_interval, (int, float)):
-        raise ValueError(f"max_interval: {max_interval!r} must be a number of seconds")
-    if max_interval < interval:
-        raise ValueError(
-            f"max_interval: {max_interval!r} is below interval {interval!r}; raise it or "
-            "lower interval"
+    parsers.seconds(timeout, "timeout")
+    parsers.seconds(interval, "interval")
+    if parsers.seconds(max_interval, "max_interval") < interval:
+        raise parsers.InputError(
+            "max_interval", f"{max_interval!r} is below interval {interval!r}; raise it or lower "
+            "interval"
         )
 
 

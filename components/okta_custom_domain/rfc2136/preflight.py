@@ -34,7 +34,7 @@ class Rfc2136PreflightProvider(pulumi.dynamic.ResourceProvider):
     """``create``/``update`` send a signed update that changes nothing; ``delete`` does nothing."""
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
-        return check_inputs(news, CONNECTION_KEYS, normalize_connection)
+        return check_inputs(news, CONNECTION_KEYS)
 
     def diff(
         self, _id: str, olds: dict[str, Any], news: dict[str, Any]

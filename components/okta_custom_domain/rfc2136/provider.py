@@ -9,18 +9,18 @@ wraps the input with ``Output.secret`` so it is encrypted in state.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
 import pulumi.dynamic
-from pulumi.output import Unknown
 
-from okta_custom_domain.names import normalize_fqdn, relative_label
+from okta_custom_domain import defaults, parsers
+from okta_custom_domain.names import label_in_zone, normalize_fqdn
+from okta_custom_domain.parsers import InputError
 from okta_custom_domain.rfc2136.tsig import (
     DEFAULT_ALGORITHM,
     TsigKey,
-    TsigKeyError,
     decode_secret,
     normalize_algorithm,
     normalize_key_name,
@@ -28,51 +28,12 @@ from okta_custom_domain.rfc2136.tsig import (
 from okta_custom_domain.rfc2136.writer import RECORD_TYPES, Rfc2136Writer, normalize_rtype
 from okta_custom_domain.unknowns import is_unknown
 
-DEFAULT_PORT = 53
-DEFAULT_TTL = 300
+DEFAULT_PORT = defaults.DNS_PORT
+DEFAULT_TTL = defaults.TTL
 SECRET_OUTPUTS = ["key_secret"]
 REPLACE_KEYS: tuple[str, ...] = ("server", "port", "zone", "fqdn", "type")
 UPDATE_KEYS: tuple[str, ...] = ("values", "ttl", "key_name", "key_algorithm", "key_secret")
 PROPERTY_KEYS: tuple[str, ...] = (*REPLACE_KEYS, *UPDATE_KEYS)
-
-
-def _as_int(value: object, field: str, low: int, high: int, hint: str) -> int:
-    """Pulumi numbers arrive as floats: accept 53.0, refuse 53.5, '53' and out-of-range values."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{field}: {value!r} is not a number; {hint}")
-    if isinstance(value, float) and not value.is_integer():
-        raise ValueError(f"{field}: {value!r} is not a whole number; {hint}")
-    number = int(value)
-    if not low <= number <= high:
-        raise ValueError(f"{field}: {number} is out of range {low}-{high}; {hint}")
-    return number
-
-
-def _values(value: object, rtype: str | None) -> list[str]:
-    if isinstance(value, str) or not isinstance(value, Sequence):
-        raise ValueError(f"values: give a list of strings, got {type(value).__name__}")
-    values = list(value)
-    if not values:
-        raise ValueError("values: at least one value is required")
-    if not all(isinstance(item, str) for item in values):
-        raise ValueError("values: every value must be a string")
-    if rtype == "CNAME":
-        if len(values) != 1:
-            raise ValueError(
-                f"values: a CNAME has exactly one target, got {len(values)}; "
-                "give only the target Okta lists for the domain"
-            )
-        return [normalize_fqdn(values[0], field="values")]
-    if rtype == "TXT":
-        for item in values:
-            if len(item) >= 2 and item[0] == item[-1] == '"':
-                raise ValueError(
-                    "values: a TXT value is wrapped in quote characters; give the plain value "
-                    "(the writer quotes and splits it), or the record will hold literal quotes"
-                )
-    return values
-
-
 CONNECTION_KEYS: tuple[str, ...] = (
     "server",
     "port",
@@ -81,70 +42,100 @@ CONNECTION_KEYS: tuple[str, ...] = (
     "key_algorithm",
     "key_secret",
 )
+_DEFAULTS: dict[str, Any] = {
+    "port": DEFAULT_PORT,
+    "ttl": DEFAULT_TTL,
+    "key_algorithm": DEFAULT_ALGORITHM,
+}
 
 
-def _normalize_field(key: str, value: Any) -> Any:
-    """One validated, normalised property; ``ValueError`` naming the field on bad input."""
-    if key == "server":
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError("server: the IP address or host name of the DNS server is required")
-        return value.strip()
-    if key == "port":
-        return _as_int(value, "port", 1, 65535, "use the server's DNS port (53)")
-    if key == "ttl":
-        return _as_int(value, "ttl", 0, 2**31 - 1, "use seconds, e.g. 300")
-    if key == "zone":
-        return normalize_fqdn(value, field="zone")
-    if key == "type":
-        return normalize_rtype(value)
-    if key == "key_name":
-        return normalize_key_name(value)
-    if key == "key_algorithm":
-        return normalize_algorithm(value)
-    if key == "key_secret":
-        decode_secret(value)
+def _secret(value: str) -> str:
+    decode_secret(value)  # checked, never transformed: the state keeps what the user gave
     return value
 
 
-def normalize_connection(props: Mapping[str, Any]) -> dict[str, Any]:
-    """Server, port, zone and TSIG key of ``props``, validated and normalised (defaults filled).
+_FIELD_PARSERS: dict[str, parsers.Parser] = {
+    "server": lambda v: parsers.text(
+        v, "server", "the IP address or host name of the DNS server is required"
+    ),
+    "port": lambda v: parsers.port(v, "port"),
+    "zone": lambda v: normalize_fqdn(v, field="zone"),
+    "fqdn": lambda v: normalize_fqdn(v, field="fqdn"),
+    "type": normalize_rtype,
+    "ttl": lambda v: parsers.ttl(v, "ttl", low=0, high=2**31 - 1),
+    "key_name": normalize_key_name,
+    "key_algorithm": normalize_algorithm,
+    "key_secret": _secret,
+}
 
-    Unknown values (preview) are kept as they are and not checked.
-    """
-    out: dict[str, Any] = {key: props.get(key) for key in CONNECTION_KEYS}
-    if out["port"] is None:
-        out["port"] = DEFAULT_PORT
-    if out["key_algorithm"] is None:
-        out["key_algorithm"] = DEFAULT_ALGORITHM
-    return {
-        key: value if is_unknown(value) else _normalize_field(key, value)
-        for key, value in out.items()
-    }
+
+def _values(value: object, rtype: str | None) -> list[str]:
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise InputError("values", f"give a list of strings, got {type(value).__name__}")
+    values = list(value)
+    if not values:
+        raise InputError("values", "at least one value is required")
+    if not all(isinstance(item, str) for item in values):
+        raise InputError("values", "every value must be a string")
+    if rtype == "CNAME":
+        if len(values) != 1:
+            raise InputError(
+                "values",
+                f"a CNAME has exactly one target, got {len(values)}; give only the target Okta "
+                "lists for the domain",
+            )
+        return [normalize_fqdn(values[0], field="values")]
+    if rtype == "TXT" and any(len(v) >= 2 and v[0] == v[-1] == '"' for v in values):
+        raise InputError(
+            "values",
+            "a TXT value is wrapped in quote characters; give the plain value (the writer "
+            "quotes and splits it), or the record will hold literal quotes",
+        )
+    return values
+
+
+def _known(parsed: Mapping[str, Any], errors: Mapping[str, ValueError], key: str) -> bool:
+    return key not in errors and not is_unknown(parsed[key])
+
+
+def parse_props(
+    props: Mapping[str, Any], keys: Sequence[str]
+) -> tuple[dict[str, Any], dict[str, ValueError]]:
+    """``keys`` of ``props`` parsed one by one (defaults filled, preview's unknowns kept as
+    they are), then ``fqdn`` against ``zone`` and ``values`` against ``type``."""
+    given = {key: _DEFAULTS.get(key) if props.get(key) is None else props[key] for key in keys}
+    field_parsers = {key: _FIELD_PARSERS[key] for key in keys if key in _FIELD_PARSERS}
+    parsed, errors = parsers.parse_fields(given, field_parsers, skip=is_unknown)
+    parsed = {**given, **parsed}
+    if "fqdn" in keys and _known(parsed, errors, "fqdn") and _known(parsed, errors, "zone"):
+        try:
+            label_in_zone(parsed["fqdn"], parsed["zone"], field="fqdn")
+        except InputError as exc:
+            errors["fqdn"] = exc
+    if "values" in keys and not is_unknown(parsed["values"]):
+        rtype = parsed["type"] if _known(parsed, errors, "type") else None
+        try:
+            parsed["values"] = _values(parsed["values"], rtype)
+        except InputError as exc:
+            errors["values"] = exc
+    return parsed, errors
+
+
+def _parsed_or_raise(props: Mapping[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    parsed, errors = parse_props(props, keys)
+    for error in errors.values():
+        raise error
+    return parsed
+
+
+def normalize_connection(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Server, port, zone and TSIG key of ``props``, parsed (defaults filled); unknowns kept."""
+    return _parsed_or_raise(props, CONNECTION_KEYS)
 
 
 def normalize_props(props: Mapping[str, Any]) -> dict[str, Any]:
-    """Validated, normalised properties; ``ValueError`` naming the field on bad input.
-
-    Unknown values (preview) are kept as they are and not checked.
-    """
-    out: dict[str, Any] = {key: props.get(key) for key in PROPERTY_KEYS}
-    if out["ttl"] is None:
-        out["ttl"] = DEFAULT_TTL
-    out.update(normalize_connection(props))
-    for key in ("ttl", "type"):
-        if not is_unknown(out[key]):
-            out[key] = _normalize_field(key, out[key])
-    if not is_unknown(out["fqdn"]):
-        out["fqdn"] = normalize_fqdn(out["fqdn"], field="fqdn")
-        if not is_unknown(out["zone"]):
-            try:
-                relative_label(out["fqdn"], out["zone"])
-            except ValueError as exc:
-                raise ValueError(f"fqdn: {exc}") from None
-    if not is_unknown(out["values"]):
-        rtype = None if is_unknown(out["type"]) else out["type"]
-        out["values"] = _values(out["values"], rtype)
-    return out
+    """All properties of ``props``, parsed (defaults filled); unknowns kept as they are."""
+    return _parsed_or_raise(props, PROPERTY_KEYS)
 
 
 def writer_for(props: Mapping[str, Any]) -> Rfc2136Writer:
@@ -169,7 +160,7 @@ class Rfc2136RecordProvider(pulumi.dynamic.ResourceProvider):
     """CRUD for one CNAME or TXT RRset at an RFC 2136 server; holds no state of its own."""
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
-        return check_inputs(news, PROPERTY_KEYS, normalize_props)
+        return check_inputs(news, PROPERTY_KEYS)
 
     def diff(
         self, _id: str, olds: dict[str, Any], news: dict[str, Any]
@@ -220,43 +211,15 @@ class Rfc2136RecordProvider(pulumi.dynamic.ResourceProvider):
         writer_for(checked).delete(checked["fqdn"], checked["type"])
 
 
-def check_inputs(
-    news: Mapping[str, Any],
-    keys: Sequence[str],
-    normalize: Callable[[Mapping[str, Any]], dict[str, Any]],
-) -> pulumi.dynamic.CheckResult:
-    """``check`` for a resource whose properties are ``keys``: every problem in one run.
-
-    Each failing field is set aside (made unknown) and the rest checked again, so a user
-    fixes all inputs at once instead of one per ``pulumi preview``.
-    """
-    failures: list[pulumi.dynamic.CheckFailure] = []
+def check_inputs(news: Mapping[str, Any], keys: Sequence[str]) -> pulumi.dynamic.CheckResult:
+    """``check`` for a resource whose properties are ``keys``: every bad input in one run, so
+    a user fixes all of them at once instead of one per ``pulumi preview``."""
+    parsed, errors = parse_props(news, keys)
+    failures = [pulumi.dynamic.CheckFailure(key, str(exc)) for key, exc in errors.items()]
     inputs = {key: value for key, value in news.items() if key in keys}
-    props = dict(news)
-    while True:
-        try:
-            checked = normalize(props)
-        except (ValueError, TsigKeyError) as exc:
-            field = _field_of(exc, keys)
-            failures.append(pulumi.dynamic.CheckFailure(field, str(exc)))
-            if field not in keys or is_unknown(props.get(field)):
-                break
-            props[field] = Unknown()  # skip this field, look for the next problem
-            continue
-        break
     if not failures:
-        inputs.update(checked)
+        inputs.update(parsed)
     return pulumi.dynamic.CheckResult(inputs, failures)
-
-
-def _field_of(exc: Exception, keys: Sequence[str]) -> str:
-    field = getattr(exc, "field", None)
-    if isinstance(field, str):
-        return field
-    head = str(exc).partition(":")[0]
-    if head in keys:
-        return head
-    return "values" if "values" in keys else keys[0]
 
 
 def _equal(key: str, old: object, new: object) -> bool:
@@ -326,6 +289,7 @@ __all__ = [
     "check_inputs",
     "normalize_connection",
     "normalize_props",
+    "parse_props",
     "record_id",
     "writer_for",
 ]

@@ -1,0 +1,172 @@
+"""The typed parsers every input boundary builds on: port, TTL, seconds, host[:port], choices.
+
+Like dnspython's ``RdataType.make``, each parser takes what a user or the engine hands over
+(Pulumi numbers arrive as floats) and returns the one typed value the code trusts afterwards;
+a value that is already parsed comes back unchanged. Errors are ``InputError``, which carries
+the field, so callers locate a mistake without reading the message. No Pulumi import: the CLI
+uses these too.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from okta_custom_domain import defaults
+
+PORT_HINT = f"use a port number from 1-65535 ({defaults.DNS_PORT} for DNS)"
+TTL_HINT = f"use seconds, e.g. {defaults.TTL}"
+WAIT_FOR_CHOICES = ("COMPLETED", "VERIFIED")
+
+
+class InputError(ValueError):
+    """A bad input: ``field`` names it (``readiness.dns_port``), ``reason`` says the fix."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+    @property
+    def key(self) -> str:
+        """The top-level input the field belongs to (``records[0].fqdn`` -> ``records``)."""
+        return self.field.split("[", 1)[0].split(".", 1)[0]
+
+
+def whole_number(value: object, field: str, *, low: int, high: int, hint: str) -> int:
+    """An int from ``low`` to ``high``; accepts 53.0 (Pulumi's numbers), refuses 53.5 and '53'."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(field, f"{value!r} is not a number; {hint}")
+    if isinstance(value, float) and not value.is_integer():
+        raise InputError(field, f"{value!r} is not a whole number; {hint}")
+    number = int(value)
+    if not low <= number <= high:
+        raise InputError(field, f"{number} is out of range {low}-{high}; {hint}")
+    return number
+
+
+def port(value: object, field: str) -> int:
+    """A TCP/UDP port, 1-65535."""
+    return whole_number(value, field, low=1, high=65535, hint=PORT_HINT)
+
+
+def ttl(value: object, field: str, *, low: int = 1, high: int = 86400) -> int:
+    """A record TTL in seconds; DNS targets differ in the range they accept."""
+    return whole_number(value, field, low=low, high=high, hint=TTL_HINT)
+
+
+def seconds(value: object, field: str) -> float:
+    """A positive duration in seconds (timeouts, poll intervals)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(field, f"{value!r} is not a number; give seconds, e.g. 30")
+    if value <= 0:
+        raise InputError(field, f"{value!r} must be a positive number of seconds")
+    return float(value)
+
+
+def text(value: object, field: str, missing: str) -> str:
+    """Non-blank text, stripped; ``missing`` says what to give."""
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(field, missing)
+    return value.strip()
+
+
+def choice(value: object, field: str, choices: Iterable[str], hint: str) -> str:
+    """One of ``choices``, spelled exactly; ``hint`` explains each."""
+    if not isinstance(value, str) or value not in tuple(choices):
+        raise InputError(field, f"{value!r} is not known; {hint}")
+    return value
+
+
+def wait_for(value: object, field: str) -> str:
+    """What the verification waits for: the certificate, or only DNS verification."""
+    return choice(
+        value,
+        field,
+        WAIT_FOR_CHOICES,
+        "use 'COMPLETED' to wait for the certificate (issued) or 'VERIFIED' to stop once DNS "
+        "is verified",
+    )
+
+
+def host_port(value: object, field: str, default_port: int = defaults.DNS_PORT) -> tuple[str, int]:
+    """``host``, ``host:port``, ``[v6]:port`` or a bare IPv6 address into (host, port)."""
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(field, f"a host or host:port is required, got {value!r}")
+    spec = value.strip()
+    host, port_text = spec, ""
+    if spec.startswith("["):
+        end = spec.find("]")
+        if end < 0:
+            raise InputError(field, f"{value!r} has '[' without ']'; write [2001:db8::1]:53")
+        host, rest = spec[1:end], spec[end + 1 :]
+        if rest and not rest.startswith(":"):
+            raise InputError(field, f"{value!r}: after ']' only ':port' may follow")
+        port_text = rest[1:]
+    elif spec.count(":") == 1:
+        host, port_text = spec.split(":")
+    if not host:
+        raise InputError(field, f"{value!r} has no host; write HOST or HOST:PORT")
+    if port_text and (not port_text.isdigit() or not 0 < int(port_text) < 65536):
+        raise InputError(field, f"{value!r} has a bad port; use a number from 1 to 65535")
+    return host, int(port_text) if port_text else default_port
+
+
+def resolver(value: object, field: str) -> str | None:
+    """An optional resolver ``IP[:port]`` (a name would need a resolver to find it)."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InputError(field, f"{value!r} must be a string HOST[:PORT] or unset")
+    host, _ = host_port(value, field)
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        raise InputError(field, f"{value!r} must be an IP address, optional :port") from None
+    return value.strip()
+
+
+def nameservers(value: object, field: str, dns_port: int) -> tuple[str, ...] | None:
+    """Optional fixed name servers: a non-empty list of ``host[:port]``, each checked."""
+    if value is None:
+        return None
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise InputError(field, "give a list of HOST[:PORT] strings, or leave it unset")
+    items = tuple(value)
+    if not items:
+        raise InputError(field, "give a non-empty list of HOST[:PORT], or leave it unset")
+    if not all(isinstance(item, str) for item in items):
+        raise InputError(field, "every entry must be a HOST[:PORT] string")
+    for index, item in enumerate(items):
+        host_port(item, f"{field}[{index}]", dns_port)
+    return tuple(item.strip() for item in items)
+
+
+Parser = Callable[[Any], Any]
+
+
+def parse_fields(
+    props: Mapping[str, Any],
+    field_parsers: Mapping[str, Parser],
+    *,
+    skip: Callable[[Any], bool] = lambda _value: False,
+) -> tuple[dict[str, Any], dict[str, ValueError]]:
+    """Each field parsed on its own, so a ``check`` reports every bad input in one run.
+
+    Returns the parsed values (bad and ``skip``ped ones as given) and each bad field's error,
+    keyed by the field: a caller never needs the message to know which input failed.
+    """
+    parsed: dict[str, Any] = {}
+    errors: dict[str, ValueError] = {}
+    for key, parse in field_parsers.items():
+        value = props.get(key)
+        if skip(value):
+            parsed[key] = value
+            continue
+        try:
+            parsed[key] = parse(value)
+        except ValueError as exc:  # InputError, and the TSIG/certificate errors that name a field
+            parsed[key] = value
+            errors[key] = exc
+    return parsed, errors

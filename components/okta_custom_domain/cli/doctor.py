@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
+from okta_custom_domain import defaults
 from okta_custom_domain.cli.dns_options import add_dns_options, check_options_from
 from okta_custom_domain.doctor.findings import Findings, gather, gather_all, gather_for
 from okta_custom_domain.doctor.render import domain_dict, render_text, report_dict
@@ -45,7 +46,7 @@ EXIT_HEALTHY, EXIT_ACTION, EXIT_USAGE = 0, 1, 2
 #: Environment variable holding the ``okta-custom-domain:tenants`` list as JSON, for --tenant.
 TENANTS_ENV = "OKTA_CUSTOM_DOMAIN_TENANTS"
 LOGS_SCOPE = "okta.logs.read"
-DEFAULT_VERIFY_TIMEOUT = 1800.0
+DEFAULT_VERIFY_TIMEOUT = defaults.VERIFICATION_TIMEOUT
 DEFAULT_VERIFY_INTERVAL = 10.0
 #: Verdicts after which ``--verify`` may call Okta (records live, or only the certificate left).
 VERIFIABLE = ("ready_to_verify", "certificate_pending")

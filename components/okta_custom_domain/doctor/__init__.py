@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from okta_custom_domain.doctor.findings import Findings, ZoneTiming, gather, gather_all, gather_for
 from okta_custom_domain.doctor.render import SCHEMA_VERSION, domain_dict, render_text, report_dict
-from okta_custom_domain.doctor.verdict import VERDICT_CODES, Verdict, decide
+from okta_custom_domain.doctor.verdict import VERDICT_CODES, Verdict, VerdictCode, decide
 
 __all__ = [
     "SCHEMA_VERSION",
     "VERDICT_CODES",
     "Findings",
     "Verdict",
+    "VerdictCode",
     "ZoneTiming",
     "decide",
     "domain_dict",

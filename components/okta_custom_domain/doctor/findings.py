@@ -21,7 +21,7 @@ from okta_custom_domain.okta.verification import expected_records_of
 from okta_custom_domain.readiness.check import CheckOptions, ReadinessChecker, run_sync
 from okta_custom_domain.readiness.query import ask
 from okta_custom_domain.readiness.records import ExpectedRecord, RecordError, parse_records
-from okta_custom_domain.readiness.report import ReadinessReport
+from okta_custom_domain.readiness.report import ReadinessReport, RecordReport
 
 LOG_WINDOW = timedelta(hours=24)
 EVENT_PREFIX = "system.custom_url_domain."
@@ -79,6 +79,27 @@ class Findings:
 
     def timing_of(self, zone: str | None) -> ZoneTiming | None:
         return next((t for t in self.zone_timings if t.zone == zone), None)
+
+    def record(self, label: str | None) -> RecordReport | None:
+        """The readiness report of the record labelled ``label`` (``TXT name``)."""
+        if self.readiness is None or label is None:
+            return None
+        return next((r for r in self.readiness.records if r.record.label() == label), None)
+
+    def last_failure(self) -> dict[str, Any] | None:
+        """The last failed verification in the System Log: when, and Okta's reason."""
+        failures = self.events_of("verify", "FAILURE")
+        if not failures:
+            return None
+        return {"published": failures[-1].published, "reason": failures[-1].reason}
+
+    def failure_note(self) -> str:
+        """`` (last verification failed at ...: reason)``, or empty without a failure."""
+        failure = self.last_failure()
+        if failure is None:
+            return ""
+        reason = f": {failure['reason']}" if failure["reason"] else ""
+        return f" (last verification failed at {failure['published']}{reason})"
 
 
 def event_time(event: LogEvent) -> datetime | None:

@@ -1,20 +1,29 @@
 """Turn a readiness report into causes a person can act on, instead of "timed out".
 
-Pure: reads only the report (answers and probes gathered by the check), so each rule can be
-read on its own. Every cause has a stable ``code`` (for the doctor command and tests), a message
-that names the record, the servers and the fix, and a ``details`` dict.
+Pure: reads only the report (answers and probes gathered by the check). Each rule is a small
+function; ``RULES`` lists the report-wide ones and ``RECORD_RULES`` the per-record ones (first
+match wins). Every cause has a ``CauseCode``, its facts, its next step and a ``details`` dict;
+the doctor reuses them as they are.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import dns.name
 
-from okta_custom_domain.readiness.report import Cause, ReadinessReport, RecordReport, ServerAnswer
+from okta_custom_domain.readiness.cause import Cause, CauseCode
+from okta_custom_domain.readiness.report import ReadinessReport, RecordReport, ServerAnswer
+from okta_custom_domain.readiness.server_faults import server_faults
 
 LETS_ENCRYPT_CAA = "letsencrypt.org"
+DISCOVERY_NEXT_STEP = (
+    "check the name spelling and that the zone is delegated to its name servers at the "
+    "registrar, or give the servers with --nameserver HOST[:PORT]"
+)
+
+#: A per-record rule: (record, servers serving it, servers not serving it) -> a cause or None.
+RecordRule = Callable[[RecordReport, list[ServerAnswer], list[ServerAnswer]], Cause | None]
 
 
 def relative_or_fqdn(fqdn: str, zone: str | None) -> str:
@@ -24,8 +33,19 @@ def relative_or_fqdn(fqdn: str, zone: str | None) -> str:
     return fqdn
 
 
+def record_row(record: RecordReport) -> str:
+    """The record as a person types it: ``TXT `label` = `value```, ``CNAME `label` -> `t```."""
+    arrow = "->" if record.record.rtype == "CNAME" else "="
+    relative = relative_or_fqdn(record.record.fqdn, record.zone)
+    return f"{record.record.rtype} `{relative}` {arrow} `{record.record.value}`"
+
+
 def _servers(answers: list[ServerAnswer]) -> str:
     return ", ".join(answer.label_with_serial() for answer in answers)
+
+
+def _hosts(answers: list[ServerAnswer]) -> str:
+    return ", ".join(answer.label().split(" ", 1)[0] for answer in answers)
 
 
 def _show(values: list[str]) -> str:
@@ -43,79 +63,66 @@ def caa_allows_letsencrypt(records: list[str]) -> bool:
     return not issuers or LETS_ENCRYPT_CAA in issuers
 
 
-def _server_faults(report: ReadinessReport) -> list[Cause]:
-    """REFUSED, SERVFAIL, timeouts and answers without AA, one cause per server and kind."""
-    grouped: dict[tuple[str, str], list[tuple[RecordReport, ServerAnswer]]] = {}
-    for record in report.records:
-        for answer in record.servers:
-            if answer.error is not None:
-                code = "timeout"
-            elif answer.rcode == "REFUSED":
-                code = "refused"
-            elif answer.rcode == "SERVFAIL":
-                code = "servfail"
-            elif answer.rcode is not None and not answer.authoritative:
-                code = "not_authoritative"
-            else:
-                continue
-            grouped.setdefault((code, answer.label()), []).append((record, answer))
-    causes = []
-    for (code, label), items in grouped.items():
-        names = ", ".join(item[0].record.label() for item in items)
-        zone = items[0][0].zone or "the zone"
-        answer = items[0][1]
-        if code == "timeout":
-            text = (
-                f"{label} did not answer ({answer.error}) for {names}: the server is down, "
-                "unreachable or a firewall drops DNS. Every name server listed in the NS set "
-                "must answer; fix or remove this one."
-            )
-        elif code == "refused":
-            text = (
-                f"{label} answers REFUSED for {names}: it does not serve {zone} (lame "
-                f"delegation). Add {zone} to that server or remove it from the zone's NS set."
-            )
-        elif code == "servfail":
-            text = (
-                f"{label} answers SERVFAIL for {names}: the server failed to load {zone} "
-                "(zone file error or expired secondary). Check that server's logs."
-            )
-        else:
-            text = (
-                f"{label} answers {answer.rcode} for {names} without the AA flag: it is not "
-                f"authoritative for {zone} (lame delegation). Serve {zone} there or remove it "
-                "from the NS set."
-            )
-        causes.append(
-            Cause(
-                code,
-                text,
-                record=items[0][0].record.label(),
-                details={
-                    "server": label,
-                    "records": [item[0].record.label() for item in items],
-                    "rcode": answer.rcode,
-                    "error": answer.error,
-                },
-            )
-        )
-    return causes
+def serials_behind(missing: list[int], serving: list[int]) -> bool:
+    """True when every server without the record has an older zone than every one with it."""
+    return bool(missing and serving and max(missing) < min(serving))
 
 
-def _lagging(record: RecordReport, good: list[ServerAnswer], bad: list[ServerAnswer]) -> Cause:
+def discovery_failed(error: str) -> Cause:
+    """No authoritative server could be found for the records."""
+    return Cause(
+        CauseCode.DISCOVERY_FAILED,
+        f"Could not find the authoritative servers: {error}.",
+        DISCOVERY_NEXT_STEP,
+        details={"error": error},
+    )
+
+
+# -- per-record rules, in order ------------------------------------------------------------------
+
+
+def _zone_appended_twice(
+    record: RecordReport, good: list[ServerAnswer], bad: list[ServerAnswer]
+) -> Cause | None:
+    doubled = record.probes.get("doubled_name") or {}
+    if not doubled.get("found"):
+        return None
+    label, name = record.record.label(), doubled["name"]
+    relative = relative_or_fqdn(record.record.fqdn, record.zone)
+    return Cause(
+        CauseCode.ZONE_APPENDED_TWICE,
+        f"{label} is missing, but {name} exists ({_show(doubled['found'])}): the zone "
+        f"{record.zone} was appended to a full name. Your DNS provider wants the name relative "
+        f"to the zone (enter {relative!r}, or the full name with a trailing dot, "
+        f"{record.record.fqdn + '.'!r}).",
+        f"enter `{relative}` as the record name (the label only) and delete `{name}`",
+        record=label,
+        details={"found_at": name, "use_name": relative, "zone": record.zone},
+    )
+
+
+def lagging_cause(
+    record: RecordReport, good: list[ServerAnswer], bad: list[ServerAnswer]
+) -> Cause | None:
+    """Some servers serve the record, others do not: behind (older serial) or disagreeing."""
+    if not good:
+        return None
     good_serials = sorted({a.soa_serial for a in good if a.soa_serial is not None})
     bad_serials = sorted({a.soa_serial for a in bad if a.soa_serial is not None})
-    behind = bool(good_serials and bad_serials and max(bad_serials) < min(good_serials))
-    reason = (
-        "lagging behind (older SOA serial): the zone transfer has not reached it yet; wait, "
-        "or check NOTIFY and zone transfers from the primary"
-        if behind
-        else "the servers disagree; check that they are all fed from the same source"
-    )
+    if serials_behind(bad_serials, good_serials):
+        reason = "lagging behind (older SOA serial): the zone transfer has not reached it yet"
+        step = f"wait for {_hosts(bad)}, or check NOTIFY and zone transfers from the primary"
+    else:
+        reason = "the servers disagree"
+        step = (
+            f"make {_hosts(bad)} serve the same zone data as {_hosts(good)} (same primary: "
+            "check zone transfers and where the record was written)"
+        )
     return Cause(
-        "lagging_server",
+        CauseCode.LAGGING_SERVER,
         f"{record.record.label()} is served by {_servers(good)} but not by {_servers(bad)} "
         f"(found there: {_show([v for a in bad for v in a.answer])}): {reason}.",
+        step,
         record=record.record.label(),
         details={
             "serving": [a.label() for a in good],
@@ -126,111 +133,147 @@ def _lagging(record: RecordReport, good: list[ServerAnswer], bad: list[ServerAns
     )
 
 
-def _value_cause(record: RecordReport, found: list[str]) -> Cause:
+def _found(bad: list[ServerAnswer]) -> list[str]:
+    return sorted({value for a in bad for value in a.answer})
+
+
+def _value_cause(
+    code: CauseCode, record: RecordReport, bad: list[ServerAnswer], summary: str, step: str
+) -> Cause:
+    """A cause about the value a record has: what was expected, what was found."""
+    details = {"expected": record.record.value, "found": _found(bad)}
+    return Cause(code, summary, step, record=record.record.label(), details=details)
+
+
+def _quoted_txt(
+    record: RecordReport, good: list[ServerAnswer], bad: list[ServerAnswer]
+) -> Cause | None:
     expected = record.record.value
-    label = record.record.label()
-    details: dict[str, Any] = {"expected": expected, "found": found}
+    quoted = [v for v in _found(bad) if v != expected and v.strip("\"'") == expected]
+    if record.record.rtype != "TXT" or not quoted:
+        return None
+    return _value_cause(
+        CauseCode.QUOTED_TXT,
+        record,
+        bad,
+        f"{record.record.label()} contains literal quote characters: found {_show(quoted)}, "
+        f"expected {expected!r}. Your DNS provider stored the quotes as part of the value.",
+        f"enter the TXT value without quotes: `{expected}`",
+    )
+
+
+def _multiple_txt(
+    record: RecordReport, good: list[ServerAnswer], bad: list[ServerAnswer]
+) -> Cause | None:
+    found, expected = _found(bad), record.record.value
+    if record.record.rtype != "TXT" or len(found) < 2:
+        return None
+    among = (
+        f"the expected {expected!r} is among them"
+        if expected in found
+        else f"none is the expected {expected!r}"
+    )
+    return _value_cause(
+        CauseCode.MULTIPLE_TXT,
+        record,
+        bad,
+        f"{record.record.label()} has {len(found)} TXT values ({_show(found)}); {among}.",
+        f"delete the other TXT values at `{relative_or_fqdn(record.record.fqdn, record.zone)}`; "
+        f"keep only `{expected}`",
+    )
+
+
+def _wrong_value(
+    record: RecordReport, good: list[ServerAnswer], bad: list[ServerAnswer]
+) -> Cause | None:
+    found, expected = _found(bad), record.record.value
+    if not found:
+        return None
     relative = relative_or_fqdn(record.record.fqdn, record.zone)
     if record.record.rtype == "TXT":
-        quoted = [v for v in found if v != expected and v.strip("\"'") == expected]
-        if quoted:
-            return Cause(
-                "quoted_txt",
-                f"{label} contains literal quote characters: found {_show(quoted)}, expected "
-                f"{expected!r}. Your DNS provider stored the quotes as part of the value; "
-                "enter the value without quotes.",
-                record=label,
-                details=details,
-            )
-        if len(found) > 1:
-            has = expected in found
-            return Cause(
-                "multiple_txt",
-                f"{label} has {len(found)} TXT values ({_show(found)}); "
-                + (
-                    f"the expected {expected!r} is among them. "
-                    if has
-                    else f"none is the expected {expected!r}. "
-                )
-                + "Delete the others so that only the current value Okta shows remains.",
-                record=label,
-                details=details,
-            )
-        return Cause(
-            "wrong_value",
-            f"{label} has a stale or wrong value: found {_show(found)}, expected {expected!r}. "
-            "Okta regenerates the TXT value after a failed verification: copy the value Okta "
-            f"shows now into the record {relative!r}.",
-            record=label,
-            details=details,
+        summary = (
+            f"{record.record.label()} has a stale or wrong value: found {_show(found)}, "
+            f"expected {expected!r}. Okta regenerates the TXT value after a failed verification."
         )
-    return Cause(
-        "wrong_value",
-        f"{label} points to {_show(found)}, expected {expected!r}. Change the CNAME target "
-        "to the value Okta shows for this domain.",
-        record=label,
-        details=details,
-    )
+        step = f"set TXT `{relative}` to `{expected}`"
+    else:
+        summary = f"{record.record.label()} points to {_show(found)}, expected {expected!r}."
+        step = f"point CNAME `{relative}` to `{expected}`"
+    return _value_cause(CauseCode.WRONG_VALUE, record, bad, summary, step)
 
 
-def _missing(record: RecordReport, answers: list[ServerAnswer]) -> Cause:
-    label = record.record.label()
-    probes = record.probes
-    doubled = probes.get("doubled_name") or {}
-    if doubled.get("found"):
-        name = doubled["name"]
-        relative = relative_or_fqdn(record.record.fqdn, record.zone)
-        return Cause(
-            "zone_appended_twice",
-            f"{label} is missing, but {name} exists ({_show(doubled['found'])}): the zone "
-            f"{record.zone} was appended to a full name. Your DNS provider wants the name "
-            f"relative to the zone: enter {relative!r} (or the full name with a trailing dot, "
-            f"{record.record.fqdn + '.'!r}) and delete {name}.",
-            record=label,
-            details={"found_at": name, "use_name": relative, "zone": record.zone},
-        )
-    addresses = (probes.get("address_records") or {}).get("found") or []
-    if record.record.rtype == "CNAME" and addresses:
-        return Cause(
-            "proxied_cname",
-            f"{label} answers address records ({_show(addresses)}) instead of the CNAME to "
-            f"{record.record.value!r}: the record is proxied or flattened (Cloudflare "
-            "'proxied', ALIAS/ANAME or CNAME flattening). Make it a plain DNS-only CNAME.",
-            record=label,
-            details={"found": addresses, "expected": record.record.value},
-        )
-    others = sorted({text for a in answers for text in a.other})
-    extra = f" (found instead: {', '.join(others)})" if others else ""
+def _proxied_cname(
+    record: RecordReport, good: list[ServerAnswer], bad: list[ServerAnswer]
+) -> Cause | None:
+    addresses = (record.probes.get("address_records") or {}).get("found") or []
+    if record.record.rtype != "CNAME" or not addresses:
+        return None
     relative = relative_or_fqdn(record.record.fqdn, record.zone)
     return Cause(
-        "missing_everywhere",
-        f"{label} is on no authoritative server yet: {_servers(answers)} answer "
-        f"{'/'.join(sorted({a.rcode or '?' for a in answers}))}{extra}. Create it"
-        + (f" in zone {record.zone} with the name {relative!r}" if record.zone else "")
-        + f" and the value {record.record.value!r}.",
-        record=label,
-        details={"servers": [a.label() for a in answers], "zone": record.zone},
+        CauseCode.PROXIED_CNAME,
+        f"{record.record.label()} answers address records ({_show(addresses)}) instead of the "
+        f"CNAME to {record.record.value!r}: the record is proxied or flattened (Cloudflare "
+        "'proxied', ALIAS/ANAME or CNAME flattening).",
+        f"make `{relative}` a DNS-only CNAME to `{record.record.value}` (Cloudflare: "
+        "proxied = false; no CNAME flattening)",
+        record=record.record.label(),
+        details={"found": addresses, "expected": record.record.value},
     )
 
 
-def _record_causes(record: RecordReport) -> list[Cause]:
+def _missing_everywhere(
+    record: RecordReport, good: list[ServerAnswer], bad: list[ServerAnswer]
+) -> Cause | None:
+    others = sorted({text for a in bad for text in a.other})
+    extra = f" (found instead: {', '.join(others)})" if others else ""
+    relative = relative_or_fqdn(record.record.fqdn, record.zone)
+    name = f" (name {relative!r} in zone {record.zone})" if record.zone else ""
+    return Cause(
+        CauseCode.MISSING_EVERYWHERE,
+        f"{record.record.label()}{name} is on no authoritative server yet: {_servers(bad)} "
+        f"answer {'/'.join(sorted({a.rcode or '?' for a in bad}))}{extra}.",
+        f"create {record_row(record)}" + (f" in zone {record.zone}" if record.zone else ""),
+        record=record.record.label(),
+        details={"servers": [a.label() for a in bad], "zone": record.zone},
+    )
+
+
+RECORD_RULES: tuple[RecordRule, ...] = (
+    _zone_appended_twice,
+    lagging_cause,
+    _quoted_txt,
+    _multiple_txt,
+    _wrong_value,
+    _proxied_cname,
+    _missing_everywhere,
+)
+
+
+def split_servers(record: RecordReport) -> tuple[list[ServerAnswer], list[ServerAnswer]]:
+    """The authoritative answers for ``record``: (serving it, not serving it)."""
     answering = [
         a
         for a in record.servers
         if a.error is None and a.authoritative and a.rcode in ("NOERROR", "NXDOMAIN")
     ]
-    good = [a for a in answering if a.matches]
-    bad = [a for a in answering if not a.matches]
+    return [a for a in answering if a.matches], [a for a in answering if not a.matches]
+
+
+def record_cause(record: RecordReport) -> Cause | None:
+    """The first per-record rule that applies, when some server answers without the record."""
+    good, bad = split_servers(record)
     if not bad:
-        return []
-    if (record.probes.get("doubled_name") or {}).get("found"):
-        return [_missing(record, bad)]
-    if good:
-        return [_lagging(record, good, bad)]
-    found = sorted({value for a in bad for value in a.answer})
-    if found:
-        return [_value_cause(record, found)]
-    return [_missing(record, bad)]
+        return None
+    return next(
+        (cause for rule in RECORD_RULES if (cause := rule(record, good, bad)) is not None), None
+    )
+
+
+# -- report-wide rules ---------------------------------------------------------------------------
+
+
+def _record_causes(report: ReadinessReport) -> list[Cause]:
+    return [cause for record in report.records if (cause := record_cause(record)) is not None]
 
 
 def _caa_causes(report: ReadinessReport) -> list[Cause]:
@@ -244,11 +287,12 @@ def _caa_causes(report: ReadinessReport) -> list[Cause]:
         domain = record.record.domain
         causes.append(
             Cause(
-                "caa_forbids",
+                CauseCode.CAA_FORBIDS,
                 f"CAA records at {caa['name']} ({'; '.join(caa['records'])}) apply to {domain} "
                 f"and do not allow {LETS_ENCRYPT_CAA}, which issues Okta-managed certificates: "
+                "the certificate cannot be issued.",
                 f'add `{caa["name"]}. CAA 0 issue "{LETS_ENCRYPT_CAA}"` (or remove the CAA '
-                "records), otherwise the certificate cannot be issued.",
+                "records)",
                 record=record.record.label(),
                 details={"name": caa["name"], "records": caa["records"], "domain": domain},
             )
@@ -257,32 +301,30 @@ def _caa_causes(report: ReadinessReport) -> list[Cause]:
 
 
 def _dnssec_causes(report: ReadinessReport) -> list[Cause]:
-    causes = []
-    for record in report.records:
-        probe = record.probes.get("validating_resolver")
-        if not probe or not record.ready or probe.get("rcode") != "SERVFAIL":
-            continue
-        causes.append(
-            Cause(
-                "dnssec_broken",
-                f"{record.record.label()} is right on every authoritative server, but the "
-                f"validating resolver {probe['server']} answers SERVFAIL: DNSSEC for "
-                f"{record.zone or 'the zone'} is broken (DS at the parent without matching "
-                "signed DNSKEYs, or expired signatures). Fix the signing or remove the DS "
-                "record at the registrar; validating resolvers cannot see the record until then.",
-                record=record.record.label(),
-                details={"resolver": probe["server"], "zone": record.zone},
-            )
+    return [
+        Cause(
+            CauseCode.DNSSEC_BROKEN,
+            f"{record.record.label()} is right on every authoritative server, but the "
+            f"validating resolver {probe['server']} answers SERVFAIL: DNSSEC for "
+            f"{record.zone or 'the zone'} is broken (DS at the parent without matching signed "
+            "DNSKEYs, or expired signatures); validating resolvers cannot see the record.",
+            "fix the zone's DNSSEC signing, or remove the DS record at the registrar",
+            record=record.record.label(),
+            details={"resolver": probe["server"], "zone": record.zone},
         )
-    return causes
+        for record in report.records
+        if (probe := record.probes.get("validating_resolver"))
+        and record.ready
+        and probe.get("rcode") == "SERVFAIL"
+    ]
 
 
 def _zone_problems(report: ReadinessReport) -> list[Cause]:
     return [
         Cause(
-            "nameserver_unresolvable",
-            f"Zone {zone.zone}: {problem}; resolvers that pick that name server fail. Give it "
-            "an address (glue) or remove it from the NS set.",
+            CauseCode.NAMESERVER_UNRESOLVABLE,
+            f"Zone {zone.zone}: {problem}; resolvers that pick that name server fail.",
+            "give it an address (glue) or remove it from the zone's NS set",
             details={"zone": zone.zone, "problem": problem},
         )
         for zone in report.zones
@@ -290,9 +332,17 @@ def _zone_problems(report: ReadinessReport) -> list[Cause]:
     ]
 
 
+def _not_ready(report: ReadinessReport) -> Cause:
+    return Cause(
+        CauseCode.NOT_READY,
+        "Some records are not served everywhere yet: "
+        + "; ".join(r.record.label() for r in report.records if not r.ready),
+    )
+
+
 RULES: tuple[Callable[[ReadinessReport], list[Cause]], ...] = (
-    _server_faults,
-    lambda report: [cause for record in report.records for cause in _record_causes(record)],
+    server_faults,
+    _record_causes,
     _caa_causes,
     _dnssec_causes,
     _zone_problems,
@@ -305,13 +355,7 @@ def diagnose(report: ReadinessReport) -> list[Cause]:
     for rule in RULES:
         causes.extend(rule(report))
     if not causes and report.records and not all(r.ready for r in report.records):
-        causes.append(
-            Cause(
-                "not_ready",
-                "Some records are not served everywhere yet: "
-                + "; ".join(r.record.label() for r in report.records if not r.ready),
-            )
-        )
+        causes.append(_not_ready(report))
     return causes
 
 

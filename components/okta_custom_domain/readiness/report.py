@@ -10,6 +10,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from okta_custom_domain.readiness.cause import Cause as Cause  # re-exported: its old home
 from okta_custom_domain.readiness.records import ExpectedRecord
 
 
@@ -81,16 +82,6 @@ class ZoneReport:
 
 
 @dataclass
-class Cause:
-    """One reason the records are not ready: a stable ``code``, a message to act on, details."""
-
-    code: str
-    message: str
-    record: str | None = None
-    details: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
 class ReadinessReport:
     """Everything one check learned; ``ready`` only when every record matches everywhere."""
 
@@ -159,7 +150,7 @@ class ReadinessReport:
             "negative_cache_seconds": self.negative_cache_seconds,
             "servers_checked": self.servers_checked(),
             "diagnosis": self.diagnosis,
-            "causes": [asdict(cause) for cause in self.causes],
+            "causes": [cause.to_dict() for cause in self.causes],
             "zones": [
                 {**asdict(zone), "negative_cache_seconds": zone.negative_cache_seconds}
                 for zone in self.zones

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from okta_custom_domain import defaults
 from okta_custom_domain.okta.client import OktaDomain, OktaDomainsClient
 
 WAIT_FOR_CHOICES = ("COMPLETED", "VERIFIED")
@@ -96,8 +97,8 @@ def verify_and_wait(
     *,
     expected_records: Sequence[Mapping[str, str]] | None = None,
     wait_for: str = "COMPLETED",
-    timeout: float = 1800,
-    poll_interval: float = 10,
+    timeout: float = defaults.VERIFICATION_TIMEOUT,
+    poll_interval: float = defaults.VERIFICATION_POLL_INTERVAL,
     progress: Callable[[VerificationProgress], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,

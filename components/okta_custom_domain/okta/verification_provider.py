@@ -36,8 +36,8 @@ from okta_custom_domain.parsers import InputError
 from okta_custom_domain.readiness.records import parse_records
 from okta_custom_domain.unknowns import contains_unknown
 
-DEFAULT_TIMEOUT = 1800.0
-DEFAULT_POLL_INTERVAL = 10.0
+DEFAULT_TIMEOUT = defaults.VERIFICATION_TIMEOUT
+DEFAULT_POLL_INTERVAL = defaults.VERIFICATION_POLL_INTERVAL
 #: Inputs whose change means "verify (and wait) again".
 REVERIFY_KEYS = ("records", "wait_for", "domain_id", "org_url", "credentials_tenant")
 REPLACE_KEYS = ("domain_id", "org_url")

@@ -18,7 +18,9 @@ import dns.name
 import dns.rdatatype
 import dns.resolver
 
-DEFAULT_DNS_PORT = 53
+from okta_custom_domain import defaults, parsers
+
+DEFAULT_DNS_PORT = defaults.DNS_PORT
 
 
 class DiscoveryError(RuntimeError):
@@ -54,28 +56,7 @@ class ZoneServers:
 
 def parse_host_port(text: str, default_port: int, *, field: str) -> tuple[str, int]:
     """``host``, ``host:port``, ``[v6]:port`` or a bare IPv6 address into (host, port)."""
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError(f"{field}: a host or host:port is required, got {text!r}")
-    value = text.strip()
-    host, port_text = value, ""
-    if value.startswith("["):
-        end = value.find("]")
-        if end < 0:
-            raise ValueError(f"{field}: {text!r} has '[' without ']'; write [2001:db8::1]:53")
-        host, rest = value[1:end], value[end + 1 :]
-        if rest and not rest.startswith(":"):
-            raise ValueError(f"{field}: {text!r}: after ']' only ':port' may follow")
-        port_text = rest[1:]
-    elif value.count(":") == 1:
-        host, port_text = value.split(":")
-    if not host:
-        raise ValueError(f"{field}: {text!r} has no host; write HOST or HOST:PORT")
-    port = default_port
-    if port_text:
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-            raise ValueError(f"{field}: {text!r} has a bad port; use a number from 1 to 65535")
-        port = int(port_text)
-    return host, port
+    return parsers.host_port(text, field, default_port)
 
 
 def is_address(host: str) -> bool:

@@ -21,7 +21,7 @@ import dns.name
 import dns.rcode
 import dns.rdatatype
 
-from okta_custom_domain.readiness.diagnosis import diagnose
+from okta_custom_domain.readiness.diagnosis import diagnose, discovery_failed
 from okta_custom_domain.readiness.discovery import (
     DEFAULT_DNS_PORT,
     DiscoveryError,
@@ -37,7 +37,6 @@ from okta_custom_domain.readiness.discovery import (
 from okta_custom_domain.readiness.query import QueryResult, QueryStats, ask
 from okta_custom_domain.readiness.records import ExpectedRecord, RecordError, parse_records
 from okta_custom_domain.readiness.report import (
-    Cause,
     ReadinessReport,
     RecordReport,
     ServerAnswer,
@@ -250,15 +249,7 @@ class ReadinessChecker:
         except (DiscoveryError, ValueError) as exc:
             report = ReadinessReport(
                 records=[RecordReport(record, None) for record in self.records],
-                causes=[
-                    Cause(
-                        "discovery_failed",
-                        f"Could not find the authoritative servers: {exc}. Check the name "
-                        "spelling and that the zone is delegated; or give the servers with "
-                        "nameservers (--nameserver HOST[:PORT]).",
-                        details={"error": str(exc)},
-                    )
-                ],
+                causes=[discovery_failed(str(exc))],
                 checked_at=checked_at,
             )
             report.elapsed_ms = (time.perf_counter() - started) * 1000.0

@@ -4,9 +4,9 @@ On the first Ctrl-C, ``pulumi up`` sends every provider plugin a ``Cancel`` call
 for the operations in flight. Pulumi's Python dynamic-provider host answers ``Cancel`` and does
 nothing else (checked against pulumi 3.272, ``pulumi/dynamic/__main__.py``), so a readiness or
 verification wait would hold the CLI for its whole timeout (30 minutes by default, 4 hours for
-a registrar). ``dynamic_host.prepare`` makes the host's ``Cancel`` set ``CANCELLED``, which the
-waits here check between polls; a cancelled wait raises :class:`Cancelled`, the resource is
-not created, and the next ``pulumi up`` starts that step again.
+a registrar). ``pulumi_internals.prepare_host`` makes the host's ``Cancel`` set ``CANCELLED``,
+which the waits here check between polls; a cancelled wait raises :class:`Cancelled`, the
+resource is not created, and the next ``pulumi up`` starts that step again.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from okta_custom_domain.dns_writers import (
 )
 from okta_custom_domain.okta.client import org_url_from
 from okta_custom_domain.okta.verification_provider import OktaDomainVerification
-from okta_custom_domain.pickle_guard import unwrap_pickler
+from okta_custom_domain.pulumi_internals import unwrap_pickler
 from okta_custom_domain.readiness.provider import DnsReadiness
 from okta_custom_domain.records import expected_names, plain_okta_records, record_values
 from okta_custom_domain.registrar import registrar_rows, rows_text

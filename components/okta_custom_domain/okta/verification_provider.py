@@ -27,7 +27,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from okta_custom_domain import cancellation, defaults, dynamic_host, parsers
+from okta_custom_domain import cancellation, defaults, parsers, pulumi_internals
 from okta_custom_domain.okta.client import OktaDomain, OktaDomainsClient, org_url_from
 from okta_custom_domain.okta.credentials import resolve_credentials
 from okta_custom_domain.okta.errors import OktaApiError
@@ -120,7 +120,7 @@ class OktaDomainVerificationProvider(ResourceProvider):
         return OktaDomainsClient(credentials.org_url, credentials.auth)
 
     def _verify(self, props: dict[str, Any]) -> dict[str, Any]:
-        dynamic_host.prepare()  # Ctrl-C ends the wait; waits run concurrently
+        pulumi_internals.prepare_host()  # Ctrl-C ends the wait; waits run concurrently
         started = time.monotonic()
         domain_name = str(props.get("domain") or props.get("domain_id"))
 

@@ -15,7 +15,7 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from okta_custom_domain import defaults, dynamic_host, parsers
+from okta_custom_domain import defaults, parsers, pulumi_internals
 from okta_custom_domain.readiness.discovery import DEFAULT_DNS_PORT
 from okta_custom_domain.readiness.records import parse_records
 from okta_custom_domain.readiness.wait import (
@@ -103,7 +103,7 @@ class DnsReadinessProvider(pulumi.dynamic.ResourceProvider):
         )
 
     def _wait(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        dynamic_host.prepare()  # Ctrl-C ends the wait; waits run concurrently
+        pulumi_internals.prepare_host()  # Ctrl-C ends the wait; waits run concurrently
         inputs = normalize_inputs(props)
         started = datetime.now(timezone.utc)
         report = wait_until_ready(

@@ -159,7 +159,7 @@ def measure(count: int, bin_dir: Path) -> None:
 
 def main(argv: list[str]) -> None:
     counts = [int(a) for a in argv] or [1, 10, 50]
-    bin_dir = build_toolchain(REPO)
+    bin_dir = build_toolchain()
     print(f"pulumi from {bin_dir}; {os.cpu_count()} cores")
     for count in counts:
         measure(count, bin_dir)

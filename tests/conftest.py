@@ -10,8 +10,6 @@ import pytest
 from okta_custom_domain.testing.engine import build_toolchain
 from pulumi.runtime import settings
 
-REPO = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(autouse=True)
 def _fresh_pulumi_runtime() -> Iterator[None]:
@@ -30,4 +28,4 @@ def _fresh_pulumi_runtime() -> Iterator[None]:
 def pulumi_bin() -> Path:
     """The real Pulumi CLI's directory (``scripts/pulumi-toolchain``; ``.ci/run`` builds it
     before pytest, so here it is only looked up in the cache)."""
-    return build_toolchain(REPO)
+    return build_toolchain()

@@ -1,5 +1,6 @@
-"""``okta-custom-domain demo`` as a newcomer runs it: to COMPLETED, exit 0, nothing left running;
-Ctrl-C stops everything it started; a missing knotd is a clear message and a non-zero exit."""
+"""``okta-custom-domain demo`` as a newcomer runs it: a real ``pulumi up`` to COMPLETED, exit 0,
+nothing left running; Ctrl-C stops everything it started; a missing knotd or Pulumi CLI is a
+clear message and a non-zero exit."""
 
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from okta_custom_domain.testing import dns_server
 
 SCRIPT = Path(sys.executable).with_name("okta-custom-domain")  # the console script
 COMMAND = [str(SCRIPT), "demo"]
-ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
 KNOTD_LINE = re.compile(r"knotd serving \S+ at 127\.0\.0\.1:(\d+)")
 
 
@@ -34,13 +34,20 @@ def answers_on(port: int) -> bool:
     return True
 
 
-def test_demo_reaches_completed_shows_the_diagnosis_and_cleans_up() -> None:
+@pytest.fixture
+def env(pulumi_bin: Path) -> dict[str, str]:
+    """The demo's environment: the real Pulumi CLI on PATH, as a user would have it."""
+    path = os.pathsep.join([str(pulumi_bin), os.environ.get("PATH", "")])
+    return {**os.environ, "PYTHONUNBUFFERED": "1", "PATH": path}
+
+
+def test_demo_reaches_completed_shows_the_diagnosis_and_cleans_up(env: dict[str, str]) -> None:
     done = subprocess.run(
         COMMAND,
         capture_output=True,
         text=True,
-        timeout=120,
-        env=ENV,
+        timeout=240,
+        env=env,
     )
     out = done.stdout
     assert done.returncode == 0, out + done.stderr
@@ -50,28 +57,29 @@ def test_demo_reaches_completed_shows_the_diagnosis_and_cleans_up() -> None:
     assert "was appended to a full name" in out  # the diagnosis in words
     assert "enter 'portal'" in out
     assert "changed: nothing" in out  # the rerun
+    assert "domains left at Okta: none" in out  # destroy
     assert "Traceback" not in done.stderr
     match = KNOTD_LINE.search(out)
     assert match is not None
     assert not answers_on(int(match.group(1)))
 
 
-def test_demo_without_the_mistake() -> None:
+def test_demo_without_the_mistake(env: dict[str, str]) -> None:
     done = subprocess.run(
-        [*COMMAND, "--no-mistake"], capture_output=True, text=True, timeout=120, env=ENV
+        [*COMMAND, "--no-mistake"], capture_output=True, text=True, timeout=240, env=env
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "zone_appended_twice" not in done.stdout
     assert "both domains reached COMPLETED" in done.stdout
 
 
-def test_ctrl_c_stops_everything_the_demo_started() -> None:
+def test_ctrl_c_stops_everything_the_demo_started(env: dict[str, str]) -> None:
     process = subprocess.Popen(
         COMMAND,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=ENV,
+        env=env,
     )
     try:
         assert process.stdout is not None
@@ -106,3 +114,10 @@ def test_missing_knotd_is_a_clear_message_and_a_failure(monkeypatch: pytest.Monk
     said: list[str] = []
     assert demo.run_demo(said.append) == 1
     assert any("apt-get install knot" in line for line in said)
+
+
+def test_without_a_pulumi_cli_it_says_how_to_get_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(demo.shutil, "which", lambda name: None)
+    said: list[str] = []
+    assert demo.run_demo(said.append) == 1
+    assert any("--build-pulumi" in line and "pulumi.com/docs/install" in line for line in said)

@@ -8,21 +8,29 @@ from typing import Any
 
 from rich.console import Console
 
-from okta_custom_domain.demo import DEMO_ZONE, run_demo
+DEMO_ZONE = "demo.test"
+"""The zone the demo's local DNS server serves, unless --zone says otherwise."""
 
 
 def register(subparsers: Any) -> None:
     """Add the ``demo`` sub-command."""
     parser = subparsers.add_parser(
         "demo",
-        help="run the whole flow offline (fake Okta + local knotd) and watch it work",
+        help="run a real `pulumi up` offline (fake Okta + local knotd) and watch it work",
         description=(
             "Start a fake Okta org and a local Knot DNS server that accepts RFC 2136 updates, "
-            "then run the real flow: create the domain, write the records, wait until the DNS "
-            "serves them, verify, wait for the certificate; with one deliberate mistake that "
-            "the readiness diagnosis names and a person then corrects. Everything started is "
-            "stopped at the end. Needs knotd (`apt-get install knot`)."
+            "then run `pulumi up` of the component (a temporary project, a local file "
+            "backend): the domains created, the records written, the DNS wait, verification, "
+            "the certificates; with one deliberate registrar mistake that the readiness "
+            "diagnosis names and a person then corrects. A second `up` changes nothing; "
+            "`destroy` removes everything. Needs knotd (`apt-get install knot`) and a Pulumi "
+            "CLI (or --build-pulumi)."
         ),
+    )
+    parser.add_argument(
+        "--build-pulumi",
+        action="store_true",
+        help="without a pulumi on PATH, build one from Go modules (Go 1.26+; ~5 min, cached)",
     )
     parser.add_argument(
         "--no-mistake",
@@ -42,7 +50,11 @@ def run(args: argparse.Namespace) -> int:
     console = Console(highlight=False, soft_wrap=not sys.stdout.isatty())  # logs: one line each
     say = console.print
     try:
-        return run_demo(say, mistake=not args.no_mistake, zone=args.zone)
+        from okta_custom_domain.demo import run_demo  # Pulumi's Automation API: loaded late
+
+        return run_demo(
+            say, mistake=not args.no_mistake, zone=args.zone, build_pulumi=args.build_pulumi
+        )
     except KeyboardInterrupt:
         console.print("[red]Interrupted; the local servers were stopped.[/]")
         return 130

@@ -43,11 +43,20 @@ class ToolchainError(RuntimeError):
     """No Pulumi CLI could be found or built; the message says which step failed."""
 
 
-def build_toolchain(repo: Path) -> Path:
-    """Run ``scripts/pulumi-toolchain`` (cached after the first run); its bin dir."""
-    script = repo / "scripts" / "pulumi-toolchain"
+TOOLCHAIN_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "pulumi-toolchain"
+"""Shipped in the package (``scripts/pulumi-toolchain`` in the repository links to it)."""
+
+
+def build_toolchain() -> Path:
+    """Run ``pulumi-toolchain`` (a pulumi on PATH, else built once and cached); its bin dir."""
+    script = TOOLCHAIN_SCRIPT
     done = subprocess.run(
-        [str(script)], stdout=subprocess.PIPE, stderr=None, text=True, check=False
+        [str(script)],
+        stdout=subprocess.PIPE,
+        stderr=None,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHON": sys.executable},
     )
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:

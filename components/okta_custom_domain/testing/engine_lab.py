@@ -55,8 +55,11 @@ class EngineLab(StartStop):
         zones: Sequence[str],
         orgs: Sequence[str],
         completion_delay: float = 0.0,
+        okta_plugin: Path | None = None,
     ) -> None:
         self.root = root
+        self.okta_plugin = okta_plugin
+        """A real ``pulumi-resource-okta`` to install instead of the double, when given."""
         self.zones = list(zones)
         self.key_secret = base64.b64encode(secrets.token_bytes(32)).decode()
         self.dns = dns_server.AuthoritativeServer(
@@ -127,14 +130,18 @@ class EngineLab(StartStop):
         self.engine.env[cloudflare_double.CONFIG_ENV] = str(config_path)
         self.engine.env[okta_double.REQUESTS_ENV] = str(self.okta_requests)
         plugins = self.root / "plugins"
-        self.engine.install_plugin(
-            "okta", OKTA_PLUGIN_VERSION, okta_double.install_plugin_dir(plugins / "okta")
-        )
+        okta_plugin = self.okta_plugin or okta_double.install_plugin_dir(plugins / "okta")
+        self.engine.install_plugin("okta", OKTA_PLUGIN_VERSION, okta_plugin)
         self.engine.install_plugin(
             "cloudflare",
             CLOUDFLARE_PLUGIN_VERSION,
             cloudflare_double.install_plugin_dir(plugins / "cloudflare"),
         )
+
+    @property
+    def okta_plugin_kind(self) -> str:
+        """Which ``okta`` plugin runs: the real one given, or the test double."""
+        return f"real ({self.okta_plugin})" if self.okta_plugin else "test double"
 
     # -- stack-config fragments ------------------------------------------------------------
 
@@ -189,16 +196,25 @@ class EngineLab(StartStop):
     def save_as_registrar(self, zone: str, fqdn: str, rtype: str, value: str, ttl: int) -> None:
         """Store one record as a registrar's form does: whatever name it ends up with, even
         a doubled zone that ``Rfc2136Writer`` (rightly) refuses."""
-        update = dns.update.Update(
-            zone, keyring=dns.tsigkeyring.from_text({KEY_NAME: self.key_secret}),
-            keyalgorithm="hmac-sha256",
-        )
+        update = self._registrar_update(zone)
         data = f'"{value}"' if rtype == "TXT" else f"{value}."
         update.replace(dns.name.from_text(fqdn), ttl, rtype, data)
+        self._send_registrar_update(update, f"save of {fqdn} {rtype}")
+
+    def _registrar_update(self, zone: str) -> dns.update.UpdateMessage:
+        keyring = dns.tsigkeyring.from_text({KEY_NAME: self.key_secret})
+        return dns.update.UpdateMessage(zone, keyring=keyring, keyalgorithm="hmac-sha256")
+
+    def _send_registrar_update(self, update: dns.update.UpdateMessage, what: str) -> None:
         reply = dns.query.tcp(update, LAB_ADDRESS, port=self.dns.port, timeout=5)
         if reply.rcode() != dns.rcode.NOERROR:
-            rcode = dns.rcode.to_text(reply.rcode())
-            raise RuntimeError(f"registrar save of {fqdn} {rtype}: {rcode}")
+            raise RuntimeError(f"registrar {what}: {dns.rcode.to_text(reply.rcode())}")
+
+    def delete_as_registrar(self, zone: str, fqdn: str, rtype: str) -> None:
+        """Delete one RRset as a registrar's form does (any name, doubled zone included)."""
+        update = self._registrar_update(zone)
+        update.delete(dns.name.from_text(fqdn), rtype)
+        self._send_registrar_update(update, f"delete of {fqdn} {rtype}")
 
     def writer(self, zone: str) -> Rfc2136Writer:
         """An RFC 2136 client for ``zone`` on the lab's knotd (what a person's registrar does)."""
@@ -207,32 +223,87 @@ class EngineLab(StartStop):
 
 
 _ROW = re.compile(r"\b(TXT|CNAME)\s+name: (\S+)\s+value: (\S+)\s+TTL: (\d+)")
+_PROGRESS_CODES = re.compile(r"DNS readiness: .*\[([a-z_, ]+)\]\s*$")
+FORMS = ("label", "fqdn")
 
 
 class RegistrarPerson:
     """A person who reads the registrar rows in the CLI output and types them into the form.
 
-    Fed every line the CLI prints (``on_output``). The form is a label-style registrar form
-    of ``zone``: it appends the zone to what is typed, so ``types_full_names`` reproduces the
-    classic mistake (``id.example.com.example.com``).
+    Fed every line the CLI prints (``on_output``). ``form`` is the registrar's form of
+    ``zone``: ``label`` appends the zone to what is typed (so ``types_full_names`` reproduces
+    the classic mistake, ``id.example.com.example.com``); ``fqdn`` stores the name as typed
+    (a trailing dot dropped). ``correct()`` deletes what was typed and types the labels, as a
+    person does after reading the diagnosis; ``fixes_when_diagnosed`` makes the person do it
+    on reading a readiness progress line that reports ``zone_appended_twice``.
     """
 
-    def __init__(self, lab: EngineLab, zone: str, *, types_full_names: bool = False) -> None:
+    def __init__(
+        self,
+        lab: EngineLab,
+        zone: str,
+        *,
+        types_full_names: bool = False,
+        form: str = "label",
+        fixes_when_diagnosed: bool = False,
+    ) -> None:
+        if form not in FORMS:
+            raise ValueError(f"form: {form!r} is not one of {', '.join(FORMS)}")
         self.lab = lab
         self.zone = zone
         self.types_full_names = types_full_names
+        self.form = form
+        self.fixes_when_diagnosed = fixes_when_diagnosed
         self.entered: list[tuple[str, str, str]] = []
-        self._lock = threading.Lock()
+        self.rows: list[tuple[str, str, str, int]] = []
+        """Every row read in the output: type, name, value, TTL."""
+        self.corrections = 0
+        self.diagnosis_lines: list[str] = []
+        """The progress lines that made the person correct the rows."""
+        self._lock = threading.RLock()
 
     def __call__(self, line: str) -> None:
+        if self.fixes_when_diagnosed and self._diagnosed(line):
+            with self._lock:
+                if self.types_full_names:
+                    self.diagnosis_lines.append(line)
+                    self.correct()
+            return
         match = _ROW.search(line)
         if match is None:
             return
         rtype, name, value, ttl = match.groups()
-        typed = f"{name}.{self.zone}" if self.types_full_names else name
-        fqdn = self.zone if typed == "@" else f"{typed}.{self.zone}"
         with self._lock:
-            if (fqdn, rtype, value) in self.entered:
-                return
-            self.lab.save_as_registrar(self.zone, fqdn, rtype, value, int(ttl))
-            self.entered.append((fqdn, rtype, value))
+            if (rtype, name, value, int(ttl)) not in self.rows:
+                self.rows.append((rtype, name, value, int(ttl)))
+            self._type(rtype, name, value, int(ttl))
+
+    @staticmethod
+    def _diagnosed(line: str) -> bool:
+        found = _PROGRESS_CODES.search(line)
+        return found is not None and "zone_appended_twice" in found.group(1).split(", ")
+
+    def stored_name(self, typed: str) -> str:
+        """The name the form gives the record for what was typed."""
+        if self.form == "fqdn":
+            return typed.rstrip(".").lower()
+        return self.zone if typed == "@" else f"{typed}.{self.zone}"
+
+    def _type(self, rtype: str, name: str, value: str, ttl: int) -> None:
+        typed = f"{name}.{self.zone}" if self.types_full_names else name
+        fqdn = self.stored_name(typed)
+        if (fqdn, rtype, value) in self.entered:
+            return
+        self.lab.save_as_registrar(self.zone, fqdn, rtype, value, ttl)
+        self.entered.append((fqdn, rtype, value))
+
+    def correct(self) -> None:
+        """Delete every row typed so far and type the rows read again, as the form wants."""
+        with self._lock:
+            for fqdn, rtype, _value in self.entered:
+                self.lab.delete_as_registrar(self.zone, fqdn, rtype)
+            self.entered.clear()
+            self.types_full_names = False
+            self.corrections += 1
+            for rtype, name, value, ttl in self.rows:
+                self._type(rtype, name, value, ttl)

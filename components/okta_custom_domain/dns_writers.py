@@ -7,6 +7,7 @@ the resources it created, so the readiness check can depend on them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_cloudflare as cloudflare
@@ -70,24 +71,31 @@ def write_rfc2136(
     """Records written by RFC 2136 update with TSIG, through a dynamic provider."""
     from okta_custom_domain.rfc2136.provider import Rfc2136Record
 
-    secret = pulumi.Output.secret(target.key_secret)
+    connection = _rfc2136_connection(target)
     return [
         Rfc2136Record(
             f"{name}-{record.record_type.lower()}",
-            server=target.server,
-            port=target.port,
-            zone=target.zone,
             fqdn=record.fqdn,
             type=record.record_type,
             values=record.value.apply(lambda v: [v]),
             ttl=target.ttl,
-            key_name=target.key_name,
-            key_algorithm=target.key_algorithm,
-            key_secret=secret,
+            **connection,
             opts=pulumi.ResourceOptions(parent=parent),
         )
         for record in records
     ]
+
+
+def _rfc2136_connection(target: Rfc2136Dns) -> dict[str, Any]:
+    """Server, zone and TSIG key of ``target``, as both RFC 2136 resources take them."""
+    return {
+        "server": target.server,
+        "port": target.port,
+        "zone": target.zone,
+        "key_name": target.key_name,
+        "key_algorithm": target.key_algorithm,
+        "key_secret": pulumi.Output.secret(target.key_secret),
+    }
 
 
 def preflight_target(
@@ -105,12 +113,7 @@ def preflight_target(
     return [
         Rfc2136Preflight(
             f"{name}-dns-preflight",
-            server=target.server,
-            port=target.port,
-            zone=target.zone,
-            key_name=target.key_name,
-            key_algorithm=target.key_algorithm,
-            key_secret=pulumi.Output.secret(target.key_secret),
+            **_rfc2136_connection(target),
             opts=pulumi.ResourceOptions(parent=parent),
         )
     ]

@@ -24,22 +24,22 @@ from okta_custom_domain.doctor.findings import Findings, gather, gather_all, gat
 from okta_custom_domain.doctor.render import domain_dict, render_text, report_dict
 from okta_custom_domain.doctor.verdict import Verdict, decide
 from okta_custom_domain.names import normalize_fqdn
-from okta_custom_domain.okta.auth import ApiToken, OAuthServiceApp
-from okta_custom_domain.okta.client import OktaDomainsClient
-from okta_custom_domain.okta.credentials import (
-    TENANTS_KEY,
+from okta_custom_domain.okta import (
+    ApiToken,
     CredentialsError,
+    OAuthServiceApp,
+    OktaApiError,
     OktaCredentials,
-    resolve_credentials,
-)
-from okta_custom_domain.okta.errors import OktaApiError, OktaTransportError
-from okta_custom_domain.okta.verification import (
+    OktaDomainsClient,
+    OktaTransportError,
     TxtValueRegenerated,
     VerificationError,
     VerificationProgress,
     VerificationTimeout,
+    resolve_credentials,
     verify_and_wait,
 )
+from okta_custom_domain.okta.credentials import TENANTS_KEY
 from okta_custom_domain.readiness.check import CheckOptions
 
 EXIT_HEALTHY, EXIT_ACTION, EXIT_USAGE = 0, 1, 2

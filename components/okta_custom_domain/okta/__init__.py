@@ -4,20 +4,15 @@ The Pulumi dynamic resource lives in ``okta_custom_domain.okta.verification_prov
 """
 
 from okta_custom_domain.okta.auth import ApiToken, OAuthServiceApp
-from okta_custom_domain.okta.client import (
-    DnsRecord,
-    LogEvent,
-    OktaDomain,
-    OktaDomainsClient,
-    PublicCertificate,
-    org_url_from,
-)
+from okta_custom_domain.okta.client import OktaDomainsClient
 from okta_custom_domain.okta.credentials import (
     CredentialsError,
     OktaCredentials,
     resolve_credentials,
 )
 from okta_custom_domain.okta.errors import OktaApiError, OktaTransportError
+from okta_custom_domain.okta.models import DnsRecord, LogEvent, OktaDomain, PublicCertificate
+from okta_custom_domain.okta.org_url import org_url_from
 from okta_custom_domain.okta.verification import (
     TxtValueRegenerated,
     VerificationError,

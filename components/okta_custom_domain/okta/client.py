@@ -1,203 +1,56 @@
 """A small Okta client for the custom-domain calls, with the retry rules Okta needs.
 
-Okta rate limits (429 with ``X-Rate-Limit-Reset`` in epoch seconds, to be compared with the
-response's ``Date`` because the local clock may be off), has 5xx bursts, and answers a failed
-DNS check with HTTP 200. The client retries within a time budget, returns typed objects
-parsed defensively, and never puts a token or key into a message or log.
+Okta rate limits (429 with ``X-Rate-Limit-Reset``, see ``rate_limit``), has 5xx bursts, and
+answers a failed DNS check with HTTP 200. The client retries within a time budget, returns the
+typed objects of ``models``, and never puts a token or key into a message or log. The models,
+``org_url_from`` and ``rate_limit_wait`` are re-exported here, where callers have imported them.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
 import requests
 
 from okta_custom_domain.okta.auth import OAuthServiceApp, OktaAuth
 from okta_custom_domain.okta.errors import OktaApiError, OktaTransportError
+from okta_custom_domain.okta.models import (
+    VALIDATION_STATUSES,
+    DnsRecord,
+    LogEvent,
+    OktaDomain,
+    PublicCertificate,
+)
+from okta_custom_domain.okta.org_url import org_url_from
+from okta_custom_domain.okta.rate_limit import (
+    BACKOFF_BASE,
+    BACKOFF_CAP,
+    RATE_LIMIT_MARGIN,
+    backoff_delay,
+    rate_limit_wait,
+)
 
-#: Margin added to the rate-limit reset: Date and Reset have one-second resolution.
-RATE_LIMIT_MARGIN = 1.0
-BACKOFF_BASE = 0.5
-BACKOFF_CAP = 30.0
 USER_AGENT = "okta-custom-domain/0.1 (+python-requests)"
 
-VALIDATION_STATUSES = ("NOT_STARTED", "IN_PROGRESS", "VERIFIED", "COMPLETED", "FAILED_TO_VERIFY")
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 
-@dataclass(frozen=True)
-class DnsRecord:
-    """A record Okta wants in DNS (``recordType``, ``fqdn``, ``values``, ``expiration``)."""
+def _collected(iterate: Callable[_P, Iterator[_T]]) -> Callable[_P, list[_T]]:
+    """A list-returning twin of ``iterate`` with the same parameters, written once."""
 
-    record_type: str
-    fqdn: str
-    values: list[str]
-    expiration: str | None = None
+    def collect(*args: _P.args, **kwargs: _P.kwargs) -> list[_T]:
+        return list(iterate(*args, **kwargs))
 
-    @property
-    def value(self) -> str | None:
-        """The first value (Okta gives exactly one)."""
-        return self.values[0] if self.values else None
-
-
-@dataclass(frozen=True)
-class PublicCertificate:
-    """The certificate Okta serves for the domain, once issued or uploaded."""
-
-    subject: str | None = None
-    fingerprint: str | None = None
-    expiration: str | None = None
-
-
-@dataclass(frozen=True)
-class OktaDomain:
-    """A custom domain as Okta reports it."""
-
-    id: str
-    domain: str
-    certificate_source_type: str | None = None
-    validation_status: str | None = None
-    brand_id: str | None = None
-    dns_records: list[DnsRecord] = field(default_factory=list)
-    public_certificate: PublicCertificate | None = None
-
-    def record(self, record_type: str) -> DnsRecord | None:
-        """The first record of ``record_type`` (``TXT`` or ``CNAME``)."""
-        wanted = record_type.upper()
-        return next((r for r in self.dns_records if r.record_type.upper() == wanted), None)
-
-    @property
-    def is_default(self) -> bool:
-        """The built-in ``<org>.okta.com`` entry that ``list`` includes."""
-        return self.id == "default"
-
-    @classmethod
-    def from_json(cls, body: Any) -> OktaDomain:
-        """Parse an Okta domain object, tolerating missing or unexpected fields."""
-        if not isinstance(body, Mapping):
-            raise OktaApiError(f"Okta answered with an unexpected body ({type(body).__name__})")
-        records: list[DnsRecord] = []
-        raw_records = body.get("dnsRecords")
-        for raw in raw_records if isinstance(raw_records, list) else []:
-            if not isinstance(raw, Mapping):
-                continue
-            values = raw.get("values")
-            if isinstance(values, str):
-                values = [values]
-            records.append(
-                DnsRecord(
-                    record_type=str(raw.get("recordType") or "").upper(),
-                    fqdn=str(raw.get("fqdn") or "").rstrip(".").lower(),
-                    values=[str(v) for v in values] if isinstance(values, list) else [],
-                    expiration=_opt_str(raw.get("expiration")),
-                )
-            )
-        cert = body.get("publicCertificate")
-        public_certificate = (
-            PublicCertificate(
-                subject=_opt_str(cert.get("subject")),
-                fingerprint=_opt_str(cert.get("fingerprint")),
-                expiration=_opt_str(cert.get("expiration")),
-            )
-            if isinstance(cert, Mapping) and cert
-            else None
-        )
-        return cls(
-            id=str(body.get("id") or ""),
-            domain=str(body.get("domain") or "").rstrip(".").lower(),
-            certificate_source_type=_opt_str(body.get("certificateSourceType")),
-            validation_status=_opt_str(body.get("validationStatus")),
-            brand_id=_opt_str(body.get("brandId")),
-            dns_records=records,
-            public_certificate=public_certificate,
-        )
-
-
-@dataclass(frozen=True)
-class LogEvent:
-    """One System Log event, reduced to what a diagnosis needs."""
-
-    uuid: str
-    published: str
-    event_type: str
-    outcome: str | None
-    reason: str | None
-    display_message: str | None
-    targets: list[str]
-
-    @classmethod
-    def from_json(cls, body: Any) -> LogEvent:
-        body = body if isinstance(body, Mapping) else {}
-        outcome = body.get("outcome") if isinstance(body.get("outcome"), Mapping) else {}
-        targets = body.get("target") if isinstance(body.get("target"), list) else []
-        names = [
-            str(t.get("alternateId") or t.get("displayName") or t.get("id"))
-            for t in targets
-            if isinstance(t, Mapping)
-        ]
-        return cls(
-            uuid=str(body.get("uuid") or ""),
-            published=str(body.get("published") or ""),
-            event_type=str(body.get("eventType") or ""),
-            outcome=_opt_str(outcome.get("result")),
-            reason=_opt_str(outcome.get("reason")),
-            display_message=_opt_str(body.get("displayMessage")),
-            targets=names,
-        )
-
-
-def org_url_from(org_name: str, base_url: str = "okta.com", *, field: str = "orgUrl") -> str:
-    """``https://<org>.<base>``; a full URL is accepted as it is (``http://`` only on loopback).
-
-    ``field`` names the config key a full URL came from, for the error message.
-    """
-    if not isinstance(org_name, str) or not org_name.strip():
-        raise ValueError("orgName: the Okta org name is required (e.g. dev-123456)")
-    name = org_name.strip().rstrip("/")
-    if "://" in name:
-        return _checked_url(name, field)
-    base = (base_url or "okta.com").strip().strip(".").lower()
-    if "://" in base or "/" in base:
-        raise ValueError(
-            f"baseUrl: {base_url!r} must be a domain such as okta.com or oktapreview.com"
-        )
-    if "." in name or "/" in name or any(ch.isspace() for ch in name):
-        raise ValueError(
-            f"orgName: {org_name!r} must be the org's name only (e.g. dev-123456 for "
-            "dev-123456.okta.com); put the domain in baseUrl or give a full orgUrl"
-        )
-    return f"https://{name.lower()}.{base}"
-
-
-def _checked_url(url: str, field: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValueError(f"{field}: {url!r} is not an https:// URL of an Okta org")
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise ValueError(f"{field}: {url!r} must be the org's base URL only (no path)")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise ValueError(
-            f"{field}: {url!r} uses plain http; Okta orgs need https (http is accepted only "
-            "for a local fake on 127.0.0.1)"
-        )
-    return f"{parts.scheme}://{parts.netloc.lower()}"
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    collect.__name__ = f"list_{iterate.__name__.removeprefix('iter_')}"
+    collect.__doc__ = f"{iterate.__doc__} Collected into a list."
+    return collect
 
 
 class OktaDomainsClient:
@@ -300,17 +153,6 @@ class OktaDomainsClient:
 
     # -- System Log ------------------------------------------------------------------------
 
-    def list_logs(
-        self,
-        since: datetime | str,
-        until: datetime | str | None = None,
-        filter: str | None = None,
-        limit: int = 100,
-        max_pages: int = 20,
-    ) -> list[LogEvent]:
-        """System Log events, oldest first, following ``next`` links until a page is empty."""
-        return list(self.iter_logs(since, until, filter, limit, max_pages))
-
     def iter_logs(
         self,
         since: datetime | str,
@@ -319,6 +161,7 @@ class OktaDomainsClient:
         limit: int = 100,
         max_pages: int = 20,
     ) -> Iterator[LogEvent]:
+        """System Log events, oldest first, following ``next`` links until a page is empty."""
         params: dict[str, str] = {
             "since": _iso(since),
             "limit": str(limit),
@@ -344,6 +187,8 @@ class OktaDomainsClient:
                 return
             next_link = response.links.get("next", {}).get("url")
             url, query = (next_link, None) if next_link else (None, None)
+
+    list_logs = _collected(iter_logs)
 
     # -- transport -------------------------------------------------------------------------
 
@@ -476,34 +321,10 @@ class OktaDomainsClient:
             self._sleep(delay)
 
     def _backoff(self, attempt: int) -> float:
-        """Exponential backoff with jitter: half fixed, half random."""
-        ceiling = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** (attempt - 1)))
-        return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
+        return backoff_delay(attempt, self._rng)
 
     def _rate_limit_wait(self, response: requests.Response) -> float:
         return rate_limit_wait(response.headers, fallback_now=self._clock())
-
-
-def rate_limit_wait(headers: Mapping[str, str], *, fallback_now: float) -> float:
-    """Seconds to wait after a 429: ``X-Rate-Limit-Reset`` minus the response's ``Date``.
-
-    The local clock is used only when Okta sent no ``Date``; the result is never negative.
-    """
-    reset_text = headers.get("X-Rate-Limit-Reset")
-    try:
-        reset = float(reset_text) if reset_text is not None else None
-    except ValueError:
-        reset = None
-    if reset is None:
-        return BACKOFF_CAP / 2
-    now = fallback_now
-    date_text = headers.get("Date")
-    if date_text:
-        try:
-            now = parsedate_to_datetime(date_text).timestamp()
-        except (TypeError, ValueError, IndexError):
-            now = fallback_now
-    return max(0.0, reset - now) + RATE_LIMIT_MARGIN
 
 
 def _parse_json(response: requests.Response, method: str, path: str) -> Any:
@@ -535,5 +356,17 @@ def _iso(value: datetime | str) -> str:
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def _opt_str(value: Any) -> str | None:
-    return None if value is None or value == "" else str(value)
+__all__ = [
+    "BACKOFF_BASE",
+    "BACKOFF_CAP",
+    "RATE_LIMIT_MARGIN",
+    "USER_AGENT",
+    "VALIDATION_STATUSES",
+    "DnsRecord",
+    "LogEvent",
+    "OktaDomain",
+    "OktaDomainsClient",
+    "PublicCertificate",
+    "org_url_from",
+    "rate_limit_wait",
+]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from okta_custom_domain.okta.auth import DEFAULT_SCOPES, ApiToken, OAuthServiceApp
-from okta_custom_domain.okta.client import org_url_from
+from okta_custom_domain.okta.org_url import org_url_from
 
 TENANTS_KEY = "okta-custom-domain:tenants"
 
@@ -30,6 +30,29 @@ CONFIG_TO_ENV: dict[str, str] = {
     "okta:privateKeyId": "OKTA_API_PRIVATE_KEY_ID",
     "okta:scopes": "OKTA_API_SCOPES",
 }
+
+#: ``_Layer`` field -> okta:* config key it is read from.
+_CONFIG_KEYS: dict[str, str] = {
+    "org_url": "okta:httpProxy",
+    "org_name": "okta:orgName",
+    "base_url": "okta:baseUrl",
+    "api_token": "okta:apiToken",
+    "client_id": "okta:clientId",
+    "private_key": "okta:privateKey",
+    "private_key_id": "okta:privateKeyId",
+    "scopes": "okta:scopes",
+}
+#: ``_Layer`` field -> environment variable, pulumi-okta's name for each config key.
+_ENV_KEYS: dict[str, str] = {
+    name: {**CONFIG_TO_ENV, "okta:httpProxy": "OKTA_HTTP_PROXY"}[key]
+    for name, key in _CONFIG_KEYS.items()
+}
+#: ``_Layer`` field -> key of a tenant's ``okta`` object (``orgUrl`` also gives the org URL).
+_TENANT_KEYS: dict[str, str] = {
+    name: key.removeprefix("okta:") for name, key in _CONFIG_KEYS.items()
+}
+#: The settings an error message names, so it says what to set where.
+_NAMED = ("api_token", "client_id", "private_key", "scopes")
 
 
 class CredentialsError(ValueError):
@@ -143,7 +166,7 @@ def resolve_credentials(
         private_key=private_key,
         private_key_id=private_key_id,
         scopes=scopes,
-        names=_names("api_token", "client_id", "private_key", "scopes"),
+        names={name: name for name in _NAMED},
     )
     if token_env:
         value = env.get(token_env)
@@ -157,8 +180,8 @@ def resolve_credentials(
     if tenant is not None:
         layers.append(_tenant_layer(config_get, tenant))
     else:
-        layers.append(_config_layer(config_get))
-        layers.append(_env_layer(env))
+        layers.append(_read_layer("stack config okta:*", config_get, _CONFIG_KEYS))
+        layers.append(_read_layer("environment", env.get, _ENV_KEYS))
 
     org_layer = next((layer for layer in layers if layer.has_org), None)
     auth_layer = next((layer for layer in layers if layer.has_auth), None)
@@ -225,23 +248,10 @@ def _tenant_layer(config_get: Callable[[str], Any], tenant: str) -> _Layer:
                     f"`pulumi config set --path '{prefix}.orgName' <org>` and "
                     f"`pulumi config set --path --secret '{prefix}.apiToken' <token>`"
                 )
-            return _Layer(
-                f"stack config {TENANTS_KEY} tenant {tenant!r}",
-                org_url=_str(okta.get("httpProxy")) or _str(okta.get("orgUrl")),
-                org_name=_str(okta.get("orgName")),
-                base_url=_str(okta.get("baseUrl")),
-                api_token=_str(okta.get("apiToken")),
-                client_id=_str(okta.get("clientId")),
-                private_key=_str(okta.get("privateKey")),
-                private_key_id=_str(okta.get("privateKeyId")),
-                scopes=okta.get("scopes"),
-                names=_names(
-                    f"{prefix}.apiToken",
-                    f"{prefix}.clientId",
-                    f"{prefix}.privateKey",
-                    f"{prefix}.scopes",
-                ),
-            )
+            where = f"stack config {TENANTS_KEY} tenant {tenant!r}"
+            layer = _read_layer(where, okta.get, _TENANT_KEYS, f"{prefix}.")
+            layer.org_url = layer.org_url or _str(okta.get("orgUrl"))
+            return layer
     known = ", ".join(repr(n) for n in tenant_names(config_get)) or "none"
     raise CredentialsError(
         f"credentials_tenant {tenant!r} is not in stack config {TENANTS_KEY} (tenants: {known}); "
@@ -249,45 +259,15 @@ def _tenant_layer(config_get: Callable[[str], Any], tenant: str) -> _Layer:
     )
 
 
-def _config_layer(config_get: Callable[[str], Any]) -> _Layer:
-    return _Layer(
-        "stack config okta:*",
-        org_url=_str(config_get("okta:httpProxy")),
-        org_name=_str(config_get("okta:orgName")),
-        base_url=_str(config_get("okta:baseUrl")),
-        api_token=_str(config_get("okta:apiToken")),
-        client_id=_str(config_get("okta:clientId")),
-        private_key=_str(config_get("okta:privateKey")),
-        private_key_id=_str(config_get("okta:privateKeyId")),
-        scopes=config_get("okta:scopes"),
-        names=_names("okta:apiToken", "okta:clientId", "okta:privateKey", "okta:scopes"),
-    )
-
-
-def _env_layer(env: Mapping[str, str]) -> _Layer:
-    return _Layer(
-        "environment",
-        org_url=_str(env.get("OKTA_HTTP_PROXY")),
-        org_name=_str(env.get("OKTA_ORG_NAME")),
-        base_url=_str(env.get("OKTA_BASE_URL")),
-        api_token=_str(env.get("OKTA_API_TOKEN")),
-        client_id=_str(env.get("OKTA_API_CLIENT_ID")),
-        private_key=_str(env.get("OKTA_API_PRIVATE_KEY")),
-        private_key_id=_str(env.get("OKTA_API_PRIVATE_KEY_ID")),
-        scopes=env.get("OKTA_API_SCOPES"),
-        names=_names(
-            "OKTA_API_TOKEN", "OKTA_API_CLIENT_ID", "OKTA_API_PRIVATE_KEY", "OKTA_API_SCOPES"
-        ),
-    )
-
-
-def _names(api_token: str, client_id: str, private_key: str, scopes: str) -> dict[str, str]:
-    return {
-        "api_token": api_token,
-        "client_id": client_id,
-        "private_key": private_key,
-        "scopes": scopes,
-    }
+def _read_layer(
+    where: str, get: Callable[[str], Any], keys: Mapping[str, str], prefix: str = ""
+) -> _Layer:
+    """The settings of one place, read through ``keys`` (``_Layer`` field -> key there);
+    messages name a setting as ``prefix`` + its key."""
+    values: dict[str, Any] = {n: _str(get(key)) for n, key in keys.items() if n != "scopes"}
+    values["scopes"] = get(keys["scopes"])  # a list or a string: ``_scopes`` reads both
+    names = {name: prefix + keys[name] for name in _NAMED}
+    return _Layer(where, **values, names=names)
 
 
 def _missing(what: str, tenant: str | None) -> str:

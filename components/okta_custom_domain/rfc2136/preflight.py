@@ -17,8 +17,8 @@ import pulumi.dynamic
 from okta_custom_domain.rfc2136.provider import (
     CONNECTION_KEYS,
     DEFAULT_PORT,
-    SECRET_OUTPUTS,
-    check_inputs,
+    Rfc2136Provider,
+    Rfc2136Resource,
     normalize_connection,
     writer_for,
 )
@@ -30,11 +30,10 @@ def preflight_id(props: dict[str, Any]) -> str:
     return f"{props['server']}:{props['port']}/{props['zone']}/{props['key_name']}"
 
 
-class Rfc2136PreflightProvider(pulumi.dynamic.ResourceProvider):
+class Rfc2136PreflightProvider(Rfc2136Provider):
     """``create``/``update`` send a signed update that changes nothing; ``delete`` does nothing."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
-        return check_inputs(news, CONNECTION_KEYS)
+    KEYS = CONNECTION_KEYS
 
     def diff(
         self, _id: str, olds: dict[str, Any], news: dict[str, Any]
@@ -62,17 +61,8 @@ class Rfc2136PreflightProvider(pulumi.dynamic.ResourceProvider):
         """The preflight created nothing, so there is nothing to remove."""
 
 
-class Rfc2136Preflight(
-    pulumi.dynamic.Resource, module="okta-custom-domain", name="Rfc2136Preflight"
-):
+class Rfc2136Preflight(Rfc2136Resource, module="okta-custom-domain", name="Rfc2136Preflight"):
     """Proof, before anything is created, that ``server`` serves ``zone`` and accepts the key."""
-
-    server: pulumi.Output[str]
-    port: pulumi.Output[int]
-    zone: pulumi.Output[str]
-    key_name: pulumi.Output[str]
-    key_algorithm: pulumi.Output[str]
-    key_secret: pulumi.Output[str]
 
     def __init__(
         self,
@@ -92,15 +82,9 @@ class Rfc2136Preflight(
             "zone": zone,
             "key_name": key_name,
             "key_algorithm": key_algorithm,
-            "key_secret": pulumi.Output.secret(key_secret),
+            "key_secret": key_secret,
         }
-        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_OUTPUTS))
-        super().__init__(
-            Rfc2136PreflightProvider(),
-            resource_name,
-            props,
-            pulumi.ResourceOptions.merge(opts, secret_opts),
-        )
+        super().__init__(Rfc2136PreflightProvider(), resource_name, props, opts)
 
 
 __all__ = ["Rfc2136Preflight", "Rfc2136PreflightProvider", "preflight_id"]

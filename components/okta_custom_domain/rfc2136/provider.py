@@ -10,7 +10,7 @@ wraps the input with ``Output.secret`` so it is encrypted in state.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import pulumi
 import pulumi.dynamic
@@ -18,6 +18,7 @@ import pulumi.dynamic
 from okta_custom_domain import defaults, parsers
 from okta_custom_domain.names import label_in_zone, normalize_fqdn
 from okta_custom_domain.parsers import InputError
+from okta_custom_domain.rfc2136.rdata import RECORD_TYPES, normalize_rtype
 from okta_custom_domain.rfc2136.tsig import (
     DEFAULT_ALGORITHM,
     TsigKey,
@@ -25,7 +26,7 @@ from okta_custom_domain.rfc2136.tsig import (
     normalize_algorithm,
     normalize_key_name,
 )
-from okta_custom_domain.rfc2136.writer import RECORD_TYPES, Rfc2136Writer, normalize_rtype
+from okta_custom_domain.rfc2136.writer import Rfc2136Writer
 from okta_custom_domain.unknowns import is_unknown
 
 DEFAULT_PORT = defaults.DNS_PORT
@@ -156,11 +157,19 @@ def _same_values(a: Sequence[str], b: Sequence[str]) -> bool:
     return sorted(a) == sorted(b)
 
 
-class Rfc2136RecordProvider(pulumi.dynamic.ResourceProvider):
-    """CRUD for one CNAME or TXT RRset at an RFC 2136 server; holds no state of its own."""
+class Rfc2136Provider(pulumi.dynamic.ResourceProvider):
+    """The ``check`` the record and preflight providers share: every bad input of ``KEYS``."""
+
+    KEYS: ClassVar[tuple[str, ...]]
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
-        return check_inputs(news, PROPERTY_KEYS)
+        return check_inputs(news, self.KEYS)
+
+
+class Rfc2136RecordProvider(Rfc2136Provider):
+    """CRUD for one CNAME or TXT RRset at an RFC 2136 server; holds no state of its own."""
+
+    KEYS = PROPERTY_KEYS
 
     def diff(
         self, _id: str, olds: dict[str, Any], news: dict[str, Any]
@@ -228,19 +237,38 @@ def _equal(key: str, old: object, new: object) -> bool:
     return old == new
 
 
-class Rfc2136Record(pulumi.dynamic.Resource, module="okta-custom-domain", name="Rfc2136Record"):
-    """A CNAME or TXT RRset kept at an RFC 2136 server (BIND, Knot, PowerDNS) with TSIG."""
+class Rfc2136Resource(pulumi.dynamic.Resource):
+    """What ``Rfc2136Record`` and ``Rfc2136Preflight`` share: the connection outputs, and the
+    TSIG secret wrapped as a secret and kept encrypted in state."""
 
     server: pulumi.Output[str]
     port: pulumi.Output[int]
     zone: pulumi.Output[str]
+    key_name: pulumi.Output[str]
+    key_algorithm: pulumi.Output[str]
+    key_secret: pulumi.Output[str]
+
+    def __init__(
+        self,
+        provider: pulumi.dynamic.ResourceProvider,
+        resource_name: str,
+        props: dict[str, Any],
+        opts: pulumi.ResourceOptions | None,
+    ) -> None:
+        props = {**props, "key_secret": pulumi.Output.secret(props["key_secret"])}
+        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_OUTPUTS))
+        super().__init__(
+            provider, resource_name, props, pulumi.ResourceOptions.merge(opts, secret_opts)
+        )
+
+
+class Rfc2136Record(Rfc2136Resource, module="okta-custom-domain", name="Rfc2136Record"):
+    """A CNAME or TXT RRset kept at an RFC 2136 server (BIND, Knot, PowerDNS) with TSIG."""
+
     fqdn: pulumi.Output[str]
     type: pulumi.Output[str]
     values: pulumi.Output[list[str]]
     ttl: pulumi.Output[int]
-    key_name: pulumi.Output[str]
-    key_algorithm: pulumi.Output[str]
-    key_secret: pulumi.Output[str]
 
     def __init__(
         self,
@@ -268,15 +296,9 @@ class Rfc2136Record(pulumi.dynamic.Resource, module="okta-custom-domain", name="
             "ttl": ttl,
             "key_name": key_name,
             "key_algorithm": key_algorithm,
-            "key_secret": pulumi.Output.secret(key_secret),
+            "key_secret": key_secret,
         }
-        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_OUTPUTS))
-        super().__init__(
-            Rfc2136RecordProvider(),
-            resource_name,
-            props,
-            pulumi.ResourceOptions.merge(opts, secret_opts),
-        )
+        super().__init__(Rfc2136RecordProvider(), resource_name, props, opts)
 
 
 __all__ = [
@@ -284,8 +306,10 @@ __all__ = [
     "RECORD_TYPES",
     "REPLACE_KEYS",
     "SECRET_OUTPUTS",
+    "Rfc2136Provider",
     "Rfc2136Record",
     "Rfc2136RecordProvider",
+    "Rfc2136Resource",
     "check_inputs",
     "normalize_connection",
     "normalize_props",

@@ -3,8 +3,9 @@
 Self-hosted BIND, Knot and PowerDNS zones take dynamic updates instead of an HTTP API. The
 failures people hit (wrong key, wrong zone, server not listening) come back as terse rcodes or
 dnspython TSIG exceptions; this module turns every one of them into a single ``Rfc2136Error``
-that names the server, zone and key and says what to change. No Pulumi here: the dynamic
-provider and the offline demo both call this writer.
+(wording in ``rcodes``) that names the server, zone and key and says what to change. No Pulumi
+here: the dynamic provider and the offline demo both call this writer. The record content
+helpers of ``rdata`` and ``Rfc2136Error`` are re-exported here, where callers import them.
 """
 
 from __future__ import annotations
@@ -20,90 +21,23 @@ import dns.flags
 import dns.message
 import dns.name
 import dns.rcode
-import dns.rdata
-import dns.rdataclass
-import dns.rdataset
 import dns.rdatatype
-import dns.rdtypes.ANY.CNAME
-import dns.rdtypes.ANY.TXT
-import dns.tsig
 import dns.update
 
 from okta_custom_domain.names import normalize_fqdn, relative_label
+from okta_custom_domain.rfc2136.errors import Rfc2136Error
+from okta_custom_domain.rfc2136.rcodes import rcode_problem
+from okta_custom_domain.rfc2136.rdata import (
+    RECORD_TYPES,
+    TXT_STRING_MAX,
+    build_rdataset,
+    join_txt_strings,
+    normalize_rtype,
+    split_txt_value,
+)
 from okta_custom_domain.rfc2136.tsig import TsigKey
 
 log = logging.getLogger(__name__)
-
-RECORD_TYPES: tuple[str, ...] = ("CNAME", "TXT")
-TXT_STRING_MAX = 255
-
-
-class Rfc2136Error(Exception):
-    """A failed RFC 2136 exchange; the message names server, zone and key, never the secret."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        server: str,
-        port: int,
-        zone: str,
-        key_name: str,
-        rcode: str | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.server = server
-        self.port = port
-        self.zone = zone
-        self.key_name = key_name
-        self.rcode = rcode
-
-
-def split_txt_value(value: str) -> tuple[bytes, ...]:
-    """A TXT value as the character-strings of one record: UTF-8, at most 255 bytes each.
-
-    The value is the plain text (no surrounding quotes); an empty value is one empty string.
-    """
-    raw = value.encode("utf-8")
-    if not raw:
-        return (b"",)
-    return tuple(raw[i : i + TXT_STRING_MAX] for i in range(0, len(raw), TXT_STRING_MAX))
-
-
-def join_txt_strings(strings: Sequence[bytes]) -> str:
-    """The plain value of a TXT record: its character-strings concatenated (RFC 7208 style)."""
-    return b"".join(strings).decode("utf-8", errors="replace")
-
-
-def normalize_rtype(rtype: str) -> str:
-    """``cname`` -> ``CNAME``; only the types an Okta custom domain needs."""
-    text = rtype.strip().upper() if isinstance(rtype, str) else ""
-    if text not in RECORD_TYPES:
-        raise ValueError(f"type: {rtype!r} is not supported; use one of {', '.join(RECORD_TYPES)}")
-    return text
-
-
-def build_rdataset(rtype: str, values: Sequence[str], ttl: int) -> dns.rdataset.Rdataset:
-    """The RRset content for ``values`` (plain strings; CNAME targets as host names)."""
-    kind = normalize_rtype(rtype)
-    if not values:
-        raise ValueError("values: at least one value is required")
-    if kind == "CNAME" and len(values) != 1:
-        raise ValueError(f"values: a CNAME has exactly one target, got {len(values)}")
-    rdatas: list[dns.rdata.Rdata] = []
-    for value in values:
-        if kind == "TXT":
-            rdatas.append(
-                dns.rdtypes.ANY.TXT.TXT(
-                    dns.rdataclass.IN, dns.rdatatype.TXT, split_txt_value(value)
-                )
-            )
-        else:
-            target = dns.name.from_text(normalize_fqdn(value, field="values"))
-            rdatas.append(
-                dns.rdtypes.ANY.CNAME.CNAME(dns.rdataclass.IN, dns.rdatatype.CNAME, target)
-            )
-    return dns.rdataset.from_rdata_list(ttl, rdatas)
 
 
 class Rfc2136Writer:
@@ -370,55 +304,14 @@ class Rfc2136Writer:
         zone_name = dns.name.from_text(self.zone)
         return any(r.rdtype == soa and r.name == zone_name for r in reply.answer)
 
+
     def _raise_for_rcode(
         self, rcode: dns.rcode.Rcode, tsig_failure: dns.exception.DNSException | None, action: str
     ) -> None:
-        name = dns.rcode.to_text(rcode)
-        key = self.key.name
-        key_fix = (
-            f"the server does not accept key {key}: check key name, algorithm "
-            f"({self.key.algorithm}) and secret against the server's key definition"
+        problem = rcode_problem(
+            rcode, tsig_failure, zone=self.zone, key=self.key, serves_zone=self._serves_zone
         )
-        not_served = (
-            f"server does not serve zone {self.zone}: check zone (the zone apex as configured "
-            "on the server, not a sub-domain) and that server is its primary"
-        )
-        if isinstance(tsig_failure, dns.tsig.PeerBadKey):
-            problem = f"{name}/BADKEY: {key_fix}"
-        elif isinstance(tsig_failure, dns.tsig.PeerBadSignature):
-            problem = (
-                f"{name}/BADSIG: the server knows key {key} but the signature does not verify: "
-                "key_secret (or key_algorithm) differs from the server's key"
-            )
-        elif isinstance(tsig_failure, dns.tsig.PeerBadTime):
-            problem = (
-                f"{name}/BADTIME: the clocks of this machine and the server differ by more "
-                "than the TSIG fudge (300 s): fix the clock"
-            )
-        elif rcode in (dns.rcode.NOTAUTH, dns.rcode.NOTZONE, dns.rcode.REFUSED):
-            served = self._serves_zone()
-            if served is False:
-                problem = f"{name}: {not_served}"
-            elif rcode == dns.rcode.REFUSED:
-                problem = (
-                    f"REFUSED: the server serves zone {self.zone} but refuses updates signed "
-                    f"with key {key}: allow this key to update the zone (BIND: update-policy / "
-                    "allow-update; Knot: an acl with action update)"
-                )
-            elif rcode == dns.rcode.NOTZONE:
-                problem = (
-                    f"NOTZONE: the record name is outside zone {self.zone} as the server sees it"
-                )
-            else:
-                problem = f"NOTAUTH: {key_fix}, and that the key may update zone {self.zone}"
-        elif rcode == dns.rcode.SERVFAIL:
-            problem = (
-                "SERVFAIL: the server could not apply the update; look at its log (zone "
-                "loaded? journal or zone file writable?)"
-            )
-        else:
-            problem = f"the server answered {name}"
-        raise self._error(action, problem, rcode=name)
+        raise self._error(action, problem, rcode=dns.rcode.to_text(rcode))
 
 
 def _read_exactly(sock: socket.socket, count: int) -> bytes:
@@ -429,3 +322,14 @@ def _read_exactly(sock: socket.socket, count: int) -> bytes:
             raise EOFError("connection closed")
         data += chunk
     return data
+
+__all__ = [
+    "RECORD_TYPES",
+    "TXT_STRING_MAX",
+    "Rfc2136Error",
+    "Rfc2136Writer",
+    "build_rdataset",
+    "join_txt_strings",
+    "normalize_rtype",
+    "split_txt_value",
+]

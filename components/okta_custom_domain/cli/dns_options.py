@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import argparse
 
-from okta_custom_domain.readiness.check import (
-    DEFAULT_QUERY_TIMEOUT,
-    DEFAULT_RETRIES,
-    CheckOptions,
-    make_options,
-)
 from okta_custom_domain.readiness.discovery import DEFAULT_DNS_PORT
+from okta_custom_domain.readiness.options import DEFAULT_QUERY_TIMEOUT, CheckOptions, make_options
+
+FLAG_FIELDS = ("resolver", "dns_port", "nameservers", "validating_resolver", "query_timeout")
+"""The ``make_options`` keywords these flags set, each the flag's ``dest``; ``retries`` has none."""
 
 
 def add_dns_options(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +33,7 @@ def add_dns_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--nameserver",
         action="append",
+        dest="nameservers",
         metavar="HOST[:PORT]",
         help="ask these authoritative servers instead of discovering the NS set (repeatable)",
     )
@@ -54,11 +53,4 @@ def add_dns_options(parser: argparse.ArgumentParser) -> None:
 
 def check_options_from(args: argparse.Namespace) -> CheckOptions:
     """The readiness ``CheckOptions`` of parsed arguments; ``ValueError`` names a bad flag."""
-    return make_options(
-        resolver=args.resolver,
-        dns_port=args.dns_port,
-        nameservers=args.nameserver,
-        validating_resolver=args.validating_resolver,
-        query_timeout=args.query_timeout,
-        retries=DEFAULT_RETRIES,
-    )
+    return make_options(**{field: getattr(args, field) for field in FLAG_FIELDS})

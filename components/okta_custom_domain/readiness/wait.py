@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from okta_custom_domain import cancellation, defaults, parsers
-from okta_custom_domain.readiness.check import (
-    DEFAULT_QUERY_TIMEOUT,
-    DEFAULT_RETRIES,
-    ReadinessChecker,
-    as_records,
-    blocking_form,
-    make_options,
-)
-from okta_custom_domain.readiness.discovery import DEFAULT_DNS_PORT
+from okta_custom_domain.readiness.blocking import blocking_form
+from okta_custom_domain.readiness.checker import ReadinessChecker, checker_for
+from okta_custom_domain.readiness.options import DnsOptions
 from okta_custom_domain.readiness.records import ExpectedRecord
 from okta_custom_domain.readiness.report import ReadinessReport
+
+if TYPE_CHECKING:
+    from typing import Unpack  # 3.11+; only read by the type checker (requires-python 3.10)
 
 DEFAULT_TIMEOUT = defaults.READINESS_TIMEOUT
 DEFAULT_INTERVAL = defaults.READINESS_INTERVAL
@@ -111,26 +108,11 @@ async def wait_until_ready_async(
     interval: float = DEFAULT_INTERVAL,
     max_interval: float = DEFAULT_MAX_INTERVAL,
     progress: Progress | None = None,
-    resolver: str | None = None,
-    dns_port: int = DEFAULT_DNS_PORT,
-    nameservers: Iterable[str] | None = None,
-    validating_resolver: str | None = None,
-    query_timeout: float = DEFAULT_QUERY_TIMEOUT,
-    retries: int = DEFAULT_RETRIES,
+    **options: Unpack[DnsOptions],
 ) -> ReadinessReport:
-    """Async form of :func:`wait_until_ready`."""
+    """Async form of :func:`wait_until_ready`; ``options`` are those of :class:`DnsOptions`."""
     validate_timing(timeout, interval, max_interval)  # bad timings are named before bad records
-    checker = ReadinessChecker(
-        as_records(records),
-        make_options(
-            resolver=resolver,
-            dns_port=dns_port,
-            nameservers=nameservers,
-            validating_resolver=validating_resolver,
-            query_timeout=query_timeout,
-            retries=retries,
-        ),
-    )
+    checker = checker_for(records, **options)
     return await poll_until_ready(
         checker, timeout=timeout, interval=interval, max_interval=max_interval, progress=progress
     )
@@ -141,6 +123,7 @@ wait_until_ready = blocking_form(
     "wait_until_ready",
     """Poll until every authoritative server serves ``records``; raise ReadinessTimeout if not.
 
-    ``progress`` receives one line per poll. Bad input raises ValueError (RecordError) at once.
+    ``progress`` receives one line per poll; the DNS options are those of ``check_records``
+    (see ``DnsOptions``). Bad input raises ValueError (RecordError) at once.
     """,
 )

@@ -1,0 +1,306 @@
+"""The checker that queries servers: every expected record on every authoritative address.
+
+Discovery (zone cut, NS set, addresses) is done once per checker and reused by every poll of a
+wait; each poll then costs one SOA query per server and zone plus one query per record and
+server. Follow-up queries (A/AAAA where a CNAME is missing, the zone-appended-twice name, CAA,
+the validating resolver) feed the diagnosis; their results go into the report as ``probes``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Coroutine, Iterable, Mapping, Sequence
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+import dns.name
+import dns.rdatatype
+
+from okta_custom_domain.readiness.answers import record_values, server_answer
+from okta_custom_domain.readiness.diagnosis import diagnose, discovery_failed
+from okta_custom_domain.readiness.discovery import (
+    DiscoveryError,
+    NameServer,
+    ZoneServers,
+    find_zone,
+    fixed_nameservers,
+    make_resolver,
+    parse_host_port,
+    zone_nameservers,
+)
+from okta_custom_domain.readiness.options import CheckOptions, DnsOptions, make_options
+from okta_custom_domain.readiness.query import QueryResult, QueryStats, ask
+from okta_custom_domain.readiness.records import ExpectedRecord, parse_records
+from okta_custom_domain.readiness.report import ReadinessReport, RecordReport, ZoneReport
+
+if TYPE_CHECKING:
+    from typing import Unpack  # 3.11+; only read by the type checker (requires-python 3.10)
+
+ZoneKey = tuple[str | None, tuple[NameServer, ...]]
+
+
+class ReadinessChecker:
+    """Checks a fixed set of records; keeps discovery between polls, nothing else."""
+
+    def __init__(self, records: Sequence[ExpectedRecord], options: CheckOptions) -> None:
+        self.records = list(records)
+        self.options = options
+        self._zones: dict[str, ZoneServers] | None = None
+        self.discovery_queries = 0
+
+    async def _ask(
+        self,
+        qname: str,
+        rdtype: str,
+        server: NameServer,
+        stats: QueryStats,
+        *,
+        recursion: bool = False,
+    ) -> QueryResult:
+        return await ask(
+            qname,
+            rdtype,
+            server.address,
+            server.port,
+            timeout=self.options.query_timeout,
+            retries=self.options.retries,
+            recursion=recursion,
+            stats=stats,
+        )
+
+    async def discover(self) -> dict[str, ZoneServers]:
+        """Map each record's fqdn to the zone and the addresses to query (cached)."""
+        if self._zones is not None:
+            return self._zones
+        options = self.options
+        stub = None
+        if options.resolver is not None or options.nameservers is None:
+            stub = make_resolver(
+                options.resolver, timeout=options.query_timeout, retries=options.retries
+            )
+        by_name: dict[str, ZoneServers] = {}
+        if options.nameservers is not None:
+            servers = await fixed_nameservers(options.nameservers, stub, options.dns_port)
+            zone_stub = stub
+            if zone_stub is None:
+                first = servers[0]
+                zone_stub = make_resolver(
+                    first.endpoint, timeout=options.query_timeout, retries=options.retries
+                )
+            for record in self.records:
+                try:
+                    zone: str | None = await find_zone(record.fqdn, zone_stub)
+                except DiscoveryError:
+                    zone = None
+                by_name[record.fqdn] = ZoneServers(zone, servers)
+        else:
+            assert stub is not None
+            cache: dict[str, ZoneServers] = {}
+            for record in self.records:
+                zone_name = await find_zone(record.fqdn, stub)
+                if zone_name not in cache:
+                    cache[zone_name] = await zone_nameservers(zone_name, stub, options.dns_port)
+                by_name[record.fqdn] = cache[zone_name]
+        self._zones = by_name
+        return by_name
+
+    async def check(self) -> ReadinessReport:
+        """One poll: every record on every server, then the diagnosis."""
+        started = time.perf_counter()
+        checked_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        try:
+            zones = await self.discover()
+        except (DiscoveryError, ValueError) as exc:
+            report = ReadinessReport(
+                records=[RecordReport(record, None) for record in self.records],
+                causes=[discovery_failed(str(exc))],
+                checked_at=checked_at,
+            )
+        else:
+            report = await self._poll(zones, checked_at)
+        report.elapsed_ms = (time.perf_counter() - started) * 1000.0
+        return report
+
+    async def _poll(self, zones: dict[str, ZoneServers], checked_at: str) -> ReadinessReport:
+        """The queries of one poll once discovery has succeeded, and their diagnosis."""
+        stats = QueryStats()
+        distinct: dict[ZoneKey, ZoneServers] = {}
+        for zone_servers in zones.values():
+            distinct[(zone_servers.zone, zone_servers.nameservers)] = zone_servers
+        zone_reports = await asyncio.gather(
+            *(self._zone_report(zs, stats) for zs in distinct.values())
+        )
+        serial_by_zone = {
+            (zr.zone, zs.nameservers): zr
+            for zr, zs in zip(zone_reports, distinct.values(), strict=True)
+        }
+        record_reports = list(
+            await asyncio.gather(
+                *(
+                    self._record_report(record, zones[record.fqdn], serial_by_zone, stats)
+                    for record in self.records
+                )
+            )
+        )
+        await self._probe_caa(record_reports, zones, stats)
+        if self.options.validating_resolver and all(r.ready for r in record_reports):
+            await self._probe_validating(record_reports, stats)
+        report = ReadinessReport(
+            records=record_reports,
+            zones=list(zone_reports),
+            queries_sent=stats.sent,
+            checked_at=checked_at,
+        )
+        report.causes = diagnose(report)
+        return report
+
+    async def _record_report(
+        self,
+        record: ExpectedRecord,
+        zs: ZoneServers,
+        serial_by_zone: Mapping[ZoneKey, ZoneReport],
+        stats: QueryStats,
+    ) -> RecordReport:
+        """One record on every server of its zone, probed further when it is not ready."""
+        zone_report = serial_by_zone[(zs.zone, zs.nameservers)]
+        results = await asyncio.gather(
+            *(self._ask(record.fqdn, record.rtype, server, stats) for server in zs.nameservers)
+        )
+        answers = [
+            server_answer(record, server, result, zone_report.serials.get(server.label()))
+            for server, result in zip(zs.nameservers, results, strict=True)
+        ]
+        report = RecordReport(record, zs.zone, answers)
+        if not report.ready:
+            report.probes.update(await self._probe_missing(report, zs, stats))
+        return report
+
+    async def _zone_report(self, zs: ZoneServers, stats: QueryStats) -> ZoneReport:
+        report = ZoneReport(
+            zs.zone, [server.label() for server in zs.nameservers], problems=list(zs.problems)
+        )
+        if zs.zone is None:
+            return report
+        zone = zs.zone
+        results = await asyncio.gather(*(self._ask(zone, "SOA", s, stats) for s in zs.nameservers))
+        for server, result in zip(zs.nameservers, results, strict=True):
+            serial = None
+            if result.reply is not None and result.authoritative:
+                for rrset in result.reply.answer:
+                    if rrset.rdtype == dns.rdatatype.SOA:
+                        soa = rrset[0]
+                        serial = int(soa.serial)
+                        ttl, minimum = int(rrset.ttl), int(soa.minimum)
+                        report.soa_ttl = ttl if report.soa_ttl is None else max(report.soa_ttl, ttl)
+                        report.soa_minimum = (
+                            minimum
+                            if report.soa_minimum is None
+                            else max(report.soa_minimum, minimum)
+                        )
+            report.serials[server.label()] = serial
+        return report
+
+    async def _probe_missing(
+        self, report: RecordReport, zs: ZoneServers, stats: QueryStats
+    ) -> dict[str, Any]:
+        """Follow-up looks on one server that answered without the record."""
+        probes: dict[str, Any] = {}
+        silent = [
+            (server, answer)
+            for server, answer in zip(zs.nameservers, report.servers, strict=True)
+            if answer.authoritative
+            and not answer.answer
+            and answer.rcode in ("NOERROR", "NXDOMAIN")
+        ]
+        if not silent:
+            return probes
+        server, _ = silent[0]
+        record = report.record
+        lookups: list[Coroutine[Any, Any, QueryResult]] = []
+        doubled = f"{record.fqdn}.{zs.zone}" if zs.zone else None
+        if doubled:
+            lookups.append(self._ask(doubled, record.rtype, server, stats))
+        if record.rtype == "CNAME":
+            lookups.append(self._ask(record.fqdn, "A", server, stats))
+            lookups.append(self._ask(record.fqdn, "AAAA", server, stats))
+        results = list(await asyncio.gather(*lookups))
+        if doubled:
+            found = results.pop(0)
+            values = record_values(record.rtype, found)
+            probes["doubled_name"] = {
+                "name": doubled,
+                "server": server.label(),
+                "found": values,
+            }
+        if record.rtype == "CNAME":
+            addresses = [text for result in results for text in result.answer_texts("A")]
+            addresses += [text for result in results for text in result.answer_texts("AAAA")]
+            probes["address_records"] = {"server": server.label(), "found": addresses}
+        return probes
+
+    async def _probe_caa(
+        self, reports: list[RecordReport], zones: Mapping[str, ZoneServers], stats: QueryStats
+    ) -> None:
+        """The CAA set that applies to each domain (closest name with CAA, within the zone)."""
+        done: dict[str, dict[str, Any] | None] = {}
+        for report in reports:
+            domain = report.record.domain
+            zs = zones[report.record.fqdn]
+            if domain not in done:
+                done[domain] = await self._caa_for(domain, zs, report, stats)
+            if done[domain] is not None:
+                report.probes["caa"] = done[domain]
+
+    async def _caa_for(
+        self, domain: str, zs: ZoneServers, report: RecordReport, stats: QueryStats
+    ) -> dict[str, Any] | None:
+        if zs.zone is None:
+            return None
+        answering = [
+            server
+            for server, answer in zip(zs.nameservers, report.servers, strict=True)
+            if answer.authoritative
+        ]
+        if not answering:
+            return None
+        server = answering[0]
+        name = dns.name.from_text(domain)
+        apex = dns.name.from_text(zs.zone)
+        while name.is_subdomain(apex):
+            text = name.to_text(omit_final_dot=True)
+            result = await self._ask(text, "CAA", server, stats)
+            found = result.answer_texts("CAA")
+            if found:
+                return {"name": text, "server": server.label(), "records": found}
+            if name == apex:
+                break
+            name = name.parent()
+        return None
+
+    async def _probe_validating(self, reports: list[RecordReport], stats: QueryStats) -> None:
+        assert self.options.validating_resolver is not None
+        host, port = parse_host_port(self.options.validating_resolver, 53, field="validating")
+        resolver = NameServer(None, host, port)
+        results = await asyncio.gather(
+            *(
+                self._ask(r.record.fqdn, r.record.rtype, resolver, stats, recursion=True)
+                for r in reports
+            )
+        )
+        for report, result in zip(reports, results, strict=True):
+            report.probes["validating_resolver"] = {
+                "server": resolver.endpoint,
+                "rcode": result.rcode,
+                "error": result.error,
+            }
+
+
+def checker_for(
+    records: Iterable[Mapping[str, Any] | ExpectedRecord], **options: Unpack[DnsOptions]
+) -> ReadinessChecker:
+    """The checker every keyword entry point builds; bad records are named before bad options."""
+    return ReadinessChecker(parse_records(records), make_options(**options))
+
+
+__all__ = ["ReadinessChecker", "checker_for"]

@@ -19,15 +19,25 @@ if TYPE_CHECKING:
     )
     from okta_custom_domain.component import OktaCustomDomain
     from okta_custom_domain.names import dns_record_name, normalize_fqdn
-    from okta_custom_domain.targets import CloudflareDns, ManualDns, Rfc2136Dns
+    from okta_custom_domain.targets import (
+        CloudflareDns,
+        CustomDns,
+        DnsRecord,
+        ManualDns,
+        RecordWriter,
+        Rfc2136Dns,
+    )
 
 _EXPORTS = {
     "CloudflareDns": "targets",
+    "CustomDns": "targets",
+    "DnsRecord": "targets",
     "ManualCertificate": "args",
     "ManualDns": "targets",
     "OktaCustomDomain": "component",
     "OktaCustomDomainArgs": "args",
     "OktaOrg": "args",
+    "RecordWriter": "targets",
     "ReadinessOptions": "args",
     "Rfc2136Dns": "targets",
     "VerificationOptions": "args",
@@ -36,12 +46,15 @@ _EXPORTS = {
 }
 __all__ = [
     "CloudflareDns",
+    "CustomDns",
+    "DnsRecord",
     "ManualCertificate",
     "ManualDns",
     "OktaCustomDomain",
     "OktaCustomDomainArgs",
     "OktaOrg",
     "ReadinessOptions",
+    "RecordWriter",
     "Rfc2136Dns",
     "VerificationOptions",
     "dns_record_name",

@@ -116,8 +116,8 @@ class OktaCustomDomainArgs:
         if not isinstance(self.dns, DNS_TARGET_TYPES):
             raise InputError(
                 "dns",
-                f"{type(self.dns).__name__} is not a DNS target; use CloudflareDns, ManualDns or "
-                "Rfc2136Dns",
+                f"{type(self.dns).__name__} is not a DNS target; use CloudflareDns, CustomDns, "
+                "ManualDns or Rfc2136Dns",
             )
         if self.dns.zone is not None:
             label_in_zone(self.domain, self.dns.zone, field="domain")

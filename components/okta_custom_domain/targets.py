@@ -1,12 +1,15 @@
 """Where the CNAME and TXT records are written: one small frozen dataclass per DNS target.
 
 Each target validates itself when constructed, so a bad zone, style or TTL fails before any
-resource exists. The component dispatches on the target's type to create the records.
+resource exists. Every target that writes records does it through one mechanism: a function
+given one ``DnsRecord`` that returns the resource writing it (``CustomDns`` takes yours;
+``dns_writers`` holds the built-in ones), so a new DNS host never touches the component.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pulumi
@@ -118,5 +121,59 @@ class Rfc2136Dns:
         object.__setattr__(self, "port", parsers.port(self.port, "Rfc2136Dns.port"))
         object.__setattr__(self, "ttl", parsers.ttl(self.ttl, "Rfc2136Dns.ttl"))
 
-DnsTarget = CloudflareDns | ManualDns | Rfc2136Dns
-DNS_TARGET_TYPES = (CloudflareDns, ManualDns, Rfc2136Dns)
+
+@dataclass(frozen=True)
+class DnsRecord:
+    """One record for a write function to create, with everything the host's resource needs.
+
+    ``name`` is already in the target's ``style``; ``opts`` is parented to the component, so
+    pass it on unchanged (the component's providers and aliases then apply); ``resource_name``
+    is unique within the stack (``<component>-cname``, ``<component>-txt``).
+    """
+
+    type: str
+    fqdn: str
+    name: str
+    value: pulumi.Output[str]
+    ttl: int
+    opts: pulumi.ResourceOptions
+    resource_name: str
+
+
+RecordWriter = Callable[[DnsRecord], pulumi.Resource]
+"""Creates the resource that writes one record at a DNS host, and returns it."""
+
+
+@dataclass(frozen=True)
+class CustomDns:
+    """Records written by your function, with any Pulumi provider (Route 53, Azure, GCP...).
+
+    ``write`` is called once per record with a ``DnsRecord`` and returns the resource that
+    writes it; readiness and verification wait for that resource. ``style`` is the name form
+    the host wants: ``fqdn``, ``label`` (relative to ``zone``) or ``fqdn-dot``.
+    """
+
+    zone: str
+    write: RecordWriter
+    style: str = "fqdn"
+    ttl: int = defaults.TTL
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "zone", normalize_fqdn(self.zone, field="CustomDns.zone"))
+        if not callable(self.write):
+            raise InputError(
+                "CustomDns.write",
+                f"{self.write!r} is not callable; pass a function that takes a DnsRecord and "
+                "returns the pulumi.Resource that writes it (see the README, 'Any DNS host')",
+            )
+        if self.style not in RECORD_NAME_STYLES:
+            raise InputError(
+                "CustomDns.style",
+                f"{self.style!r} is not known; use 'fqdn' (id.example.com), 'label' (id, "
+                "relative to zone) or 'fqdn-dot' (id.example.com.), as the host's API wants",
+            )
+        object.__setattr__(self, "ttl", parsers.ttl(self.ttl, "CustomDns.ttl"))
+
+
+DnsTarget = CloudflareDns | CustomDns | ManualDns | Rfc2136Dns
+DNS_TARGET_TYPES = (CloudflareDns, CustomDns, ManualDns, Rfc2136Dns)

@@ -342,14 +342,20 @@ def test_org_url_defaults_to_okta_config() -> None:
     assert dynamic(run, "-verification").inputs["org_url"] == "https://acme.oktapreview.com"
 
 
-def test_org_url_missing_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_org_url_missing_is_a_clear_error_before_anything_registers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("OKTA_ORG_NAME", raising=False)
+    monkeypatch.delenv("OKTA_HTTP_PROXY", raising=False)
+    mocks = OktaMocks()
     with pytest.raises(
         Exception, match=r"okta_org\.org_url: the verification step needs the Okta org"
     ):
         run_program(
-            lambda: {"c": OktaCustomDomain("a", cloudflare_args(okta_org=OktaOrg())).domain_id}
+            lambda: {"c": OktaCustomDomain("a", cloudflare_args(okta_org=OktaOrg())).domain_id},
+            mocks,
         )
+    assert mocks.created == []  # not even the okta.Domain
 
 
 def test_manual_certificate_uploaded_after_dns_verification_then_completed() -> None:

@@ -228,14 +228,14 @@ def test_tenant_settings_from_the_tenants_json(lab: Lab) -> None:
     assert run.verdict["code"] == "record_missing"
     unknown = lab.run("--domain", DOMAIN, "--tenant", "globex", env=env, with_org_url=False)
     assert unknown.code == 2
-    assert "'globex' is not in stack config okta-custom-domain:tenants" in unknown.err
+    assert "'globex' is not in environment variable OKTA_CUSTOM_DOMAIN_TENANTS" in unknown.err
 
 
 @pytest.mark.parametrize(
     ("args", "field"),
     [
         (("--domain", "https://login.example.test/"), "--domain"),
-        (("--domain", DOMAIN, "--nameserver", "127.0.0.2:99999"), "nameservers[0]"),
+        (("--domain", DOMAIN, "--nameserver", "127.0.0.2:99999"), "--nameserver"),
         (("--domain", DOMAIN, "--verify", "--timeout", "0"), "--timeout"),
     ],
 )

@@ -92,7 +92,7 @@ def test_wait_until_ready_exits_0(
         (["check", "--cname", "login.example.test"], "NAME=VALUE"),
         (["check", "--txt", 'a.example.test="quoted"'], "quote"),
         (["check", "--cname", "a.example.test=x.test", "--resolver", "name.test"], "resolver"),
-        (["check", "--cname", "a.example.test=x.test", "--dns-port", "0"], "dns_port"),
+        (["check", "--cname", "a.example.test=x.test", "--dns-port", "0"], "--dns-port"),
         (["check", "--cname", "a.example.test=x.test", "--wait", "--timeout", "0"], "timeout"),
         (
             ["check", "--cname", "a.example.test=x.test", "--cname", "a.example.test=y.test"],

@@ -99,7 +99,7 @@ def mutate(path: str, value: Any) -> list[dict[str, Any]]:
         ),
         (
             mutate("1.domains.0.domain", "id.other.example"),
-            r"tenants\[1\] \(globex\)\.domains\[0\]: domain: 'id.other.example' is not inside zone 'globex.example'",
+            r"tenants\[1\] \(globex\)\.domains\[0\]\.domain: 'id.other.example' is not inside zone 'globex.example'",
         ),
         (
             mutate("1.domains.1.domain", "ID.globex.example"),
@@ -119,15 +119,15 @@ def mutate(path: str, value: Any) -> list[dict[str, Any]]:
         (mutate("0.domains", []), r"tenants\[0\] \(acme\)\.domains: give a non-empty list"),
         (
             mutate("0.domains.0.dns.zoneName", None),
-            r"tenants\[0\] \(acme\)\.domains\[0\]\.dns: CloudflareDns: give exactly one of zone_id",
+            r"tenants\[0\] \(acme\)\.domains\[0\]\.dns: give exactly one of zoneId",
         ),
         (
             mutate("1.domains.0.dns.style", "relative"),
-            r"tenants\[1\] \(globex\)\.domains\[0\]\.dns: ManualDns\.style: 'relative' is not known",
+            r"tenants\[1\] \(globex\)\.domains\[0\]\.dns\.style: 'relative' is not known",
         ),
         (
             mutate("1.domains.1.certificateSourceType", "MANUAL"),
-            r"tenants\[1\] \(globex\)\.domains\[1\]: certificate: certificate_source_type='MANUAL' needs",
+            r"tenants\[1\] \(globex\)\.domains\[1\]\.certificate: certificateSourceType MANUAL needs",
         ),
         (mutate("0.domains.0.dns.ttl", "300"), r"dns\.ttl: expected a whole number"),
         ({}, r"tenants: give a non-empty list"),

@@ -9,7 +9,8 @@ import pulumi
 
 from okta_custom_domain import defaults, parsers
 from okta_custom_domain.certificates import validate_manual_certificate
-from okta_custom_domain.names import label_in_zone, normalize_fqdn
+from okta_custom_domain.names import host_name, label_in_zone
+from okta_custom_domain.okta.org_url import org_url_from
 from okta_custom_domain.parsers import InputError
 from okta_custom_domain.records import parse_certificate_source_type
 from okta_custom_domain.targets import DNS_TARGET_TYPES, DnsTarget, ManualDns
@@ -76,6 +77,22 @@ class OktaOrg:
     org_url: str | None = None
     credentials_tenant: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.org_url is not None:
+            try:
+                _set(self, "org_url", org_url_from(self.org_url, field="okta_org.org_url"))
+            except ValueError as exc:
+                reason = str(exc).split(": ", 1)[-1]
+                raise InputError("okta_org.org_url", reason) from None
+        if self.credentials_tenant is not None and not (
+            isinstance(self.credentials_tenant, str) and self.credentials_tenant.strip()
+        ):
+            raise InputError(
+                "okta_org.credentials_tenant",
+                "give the name of an entry of the okta-custom-domain:tenants config, or leave "
+                "it unset",
+            )
+
 
 @dataclass(frozen=True)
 class ManualCertificate:
@@ -112,7 +129,7 @@ class OktaCustomDomainArgs:
     okta_org: OktaOrg = field(default_factory=OktaOrg)
 
     def __post_init__(self) -> None:
-        _set(self, "domain", normalize_fqdn(self.domain, field="domain"))
+        _set(self, "domain", host_name(self.domain, field="domain"))
         if not isinstance(self.dns, DNS_TARGET_TYPES):
             raise InputError(
                 "dns",

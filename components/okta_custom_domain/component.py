@@ -78,6 +78,13 @@ class OktaCustomDomain(pulumi.ComponentResource):
         args: OktaCustomDomainArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        if not isinstance(args, OktaCustomDomainArgs):
+            raise TypeError(
+                f"OktaCustomDomain({name!r}, args=...): args must be OktaCustomDomainArgs, got "
+                f"{type(args).__name__}; build it with OktaCustomDomainArgs(domain=..., dns=...)"
+                " (a dict's keys become its keyword arguments: OktaCustomDomainArgs(**values))"
+            )
+        org_url = resolve_org_url(args.okta_org.org_url)  # a missing org fails before anything
         super().__init__(TYPE_TOKEN, name, None, opts)
         unwrap_pickler()  # Pulumi's serializer leaves a wrapper per dynamic resource
         names = expected_names(args.domain, args.certificate_source_type)
@@ -127,7 +134,7 @@ class OktaCustomDomain(pulumi.ComponentResource):
             validating_resolver=args.readiness.validating_resolver,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[domain, *written]),
         )
-        verification = self._verify(name, args, domain, readiness)
+        verification = self._verify(name, args, org_url, domain, readiness)
         self.domain_id = domain.id
         self.cname_target = values.apply(lambda v: v["CNAME"])
         self.validation_status = verification.validation_status
@@ -145,6 +152,7 @@ class OktaCustomDomain(pulumi.ComponentResource):
         self,
         name: str,
         args: OktaCustomDomainArgs,
+        org_url: str,
         domain: okta.Domain,
         readiness: DnsReadiness,
     ) -> OktaDomainVerification:
@@ -153,8 +161,6 @@ class OktaCustomDomain(pulumi.ComponentResource):
         The verification takes its records from the readiness check's output, so a changed
         record value means a new wait and then a new verification.
         """
-        org_url = resolve_org_url(args.okta_org.org_url)
-
         def verification(
             resource_name: str, wait_for: str, depends_on: pulumi.Resource
         ) -> OktaDomainVerification:

@@ -8,6 +8,8 @@ conversion lives in one place and refuses names that are already wrong.
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from typing import Literal, get_args
 
 import dns.name
@@ -16,6 +18,7 @@ from okta_custom_domain.parsers import InputError
 
 RecordNameStyle = Literal["label", "fqdn", "fqdn-dot"]
 RECORD_NAME_STYLES: tuple[str, ...] = get_args(RecordNameStyle)
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
 def normalize_fqdn(name: str, *, field: str = "name") -> str:
@@ -43,6 +46,38 @@ def normalize_fqdn(name: str, *, field: str = "name") -> str:
     if parsed == dns.name.root:
         raise InputError(field, "the DNS root is not a domain name")
     return parsed.to_text(omit_final_dot=True).lower()
+
+
+def host_name(name: str, *, field: str) -> str:
+    """``normalize_fqdn`` for a domain or zone a person names: no wildcard, no IP address.
+
+    Okta issues a certificate for one host name, so ``*.example.com`` and ``192.0.2.1`` are
+    refused here rather than at Okta; upper case, a final dot and IDN are normalised.
+    """
+    if isinstance(name, str):
+        try:
+            ipaddress.ip_address(name.strip().strip("[]"))
+        except ValueError:
+            pass
+        else:
+            raise InputError(
+                field, f"{name!r} is an IP address; give a domain name, e.g. login.example.com"
+            )
+    text = normalize_fqdn(name, field=field)
+    labels = text.split(".")
+    if "*" in text:
+        raise InputError(
+            field,
+            f"{name!r} is a wildcard; Okta custom domains are single host names, e.g. "
+            "login.example.com (one component per name)",
+        )
+    if len(labels) < 2 or not all(_HOST_LABEL.match(label) for label in labels):
+        raise InputError(
+            field,
+            f"{name!r} is not a host name (letters, digits and '-' in dot-separated labels, "
+            "e.g. login.example.com)",
+        )
+    return text
 
 
 def relative_label(fqdn: str, zone: str) -> str:

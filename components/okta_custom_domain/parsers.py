@@ -9,7 +9,10 @@ uses these too.
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
+import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -90,27 +93,61 @@ def wait_for(value: object, field: str) -> str:
     )
 
 
-def host_port(value: object, field: str, default_port: int = defaults.DNS_PORT) -> tuple[str, int]:
-    """``host``, ``host:port``, ``[v6]:port`` or a bare IPv6 address into (host, port)."""
-    if not isinstance(value, str) or not value.strip():
-        raise InputError(field, f"a host or host:port is required, got {value!r}")
-    spec = value.strip()
-    host, port_text = spec, ""
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_PRIVATE_KEY_PEM = re.compile(
+    r"-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----\s*[A-Za-z0-9+/=:,\-\s]+?\s*"
+    r"-----END \1PRIVATE KEY-----"
+)
+
+
+def _split_host_port(spec: str, value: object, field: str) -> tuple[str, str | None]:
+    """``spec`` split at its port separator; ``None`` when no port was written."""
     if spec.startswith("["):
         end = spec.find("]")
         if end < 0:
             raise InputError(field, f"{value!r} has '[' without ']'; write [2001:db8::1]:53")
-        host, rest = spec[1:end], spec[end + 1 :]
+        rest = spec[end + 1 :]
         if rest and not rest.startswith(":"):
             raise InputError(field, f"{value!r}: after ']' only ':port' may follow")
-        port_text = rest[1:]
-    elif spec.count(":") == 1:
+        return spec[1:end], rest[1:] if rest else None
+    if spec.count(":") == 1:
         host, port_text = spec.split(":")
+        return host, port_text
+    return spec, None
+
+
+def _checked_host(host: str, value: object, field: str) -> str:
+    """An IP address or a host name (letters, digits, '-'; IDN and a final dot accepted)."""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    name = host.rstrip(".").lower()
+    try:
+        labels = name.encode("idna").decode("ascii").split(".") if name else []
+    except UnicodeError:
+        labels = []
+    numeric = bool(labels) and all(label.isdigit() for label in labels)
+    if not labels or numeric or not all(_HOST_LABEL.match(label) for label in labels):
+        raise InputError(
+            field,
+            f"{value!r} is not an IP address or a host name; write HOST or HOST:PORT, e.g. "
+            "ns1.example.com, 192.0.2.53:5353 or [2001:db8::53]:53",
+        )
+    return ".".join(labels)
+
+
+def host_port(value: object, field: str, default_port: int = defaults.DNS_PORT) -> tuple[str, int]:
+    """``host``, ``host:port``, ``[v6]:port`` or a bare IPv6 address into (host, port)."""
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(field, f"a host or host:port is required, got {value!r}")
+    host, port_text = _split_host_port(value.strip(), value, field)
     if not host:
         raise InputError(field, f"{value!r} has no host; write HOST or HOST:PORT")
-    if port_text and (not port_text.isdigit() or not 0 < int(port_text) < 65536):
+    if port_text is not None and (not port_text.isdigit() or not 0 < int(port_text) < 65536):
         raise InputError(field, f"{value!r} has a bad port; use a number from 1 to 65535")
-    return host, int(port_text) if port_text else default_port
+    checked = _checked_host(host, value, field)
+    return checked, int(port_text) if port_text else default_port
 
 
 def resolver(value: object, field: str) -> str | None:
@@ -141,6 +178,37 @@ def nameservers(value: object, field: str, dns_port: int) -> tuple[str, ...] | N
     for index, item in enumerate(items):
         host_port(item, f"{field}[{index}]", dns_port)
     return tuple(item.strip() for item in items)
+
+
+def pem_private_key(value: object, field: str) -> str:
+    """A PEM private key (shape only), or the path of a file holding one; never echoed."""
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(field, "a PEM private key is required (as a secret)")
+    text = value.strip().replace("\\n", "\n")
+    if _PRIVATE_KEY_PEM.search(text):
+        return value
+    if "-----BEGIN" not in text and "\n" not in text and os.path.isfile(text):
+        return value
+    raise InputError(
+        field,
+        "is not a PEM private key (the value is not shown): give the whole key from "
+        "'-----BEGIN PRIVATE KEY-----' to '-----END PRIVATE KEY-----', or the path of a file "
+        "holding it",
+    )
+
+
+def known_keys(value: Mapping[str, Any], known: Iterable[str], where: str) -> None:
+    """Refuse a key not in ``known``, suggesting the closest one (a typo keeps no default)."""
+    names = tuple(known)
+    for key in value:
+        if key in names:
+            continue
+        by_lower = {name.lower(): name for name in names}
+        close = difflib.get_close_matches(str(key).lower(), list(by_lower), n=1, cutoff=0.6)
+        hint = f"did you mean `{by_lower[close[0]]}`?" if close else "remove it"
+        raise InputError(
+            f"{where}.{key}", f"unknown key; {hint} (known keys: {', '.join(names)})"
+        )
 
 
 Parser = Callable[[Any], Any]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pulumi
 
 from okta_custom_domain import defaults, parsers
-from okta_custom_domain.names import RECORD_NAME_STYLES, normalize_fqdn
+from okta_custom_domain.names import RECORD_NAME_STYLES, host_name
 from okta_custom_domain.parsers import InputError
 from okta_custom_domain.rfc2136.tsig import (
     TsigKeyError,
@@ -55,7 +55,7 @@ class CloudflareDns:
             )
         if self.zone_name is not None:
             object.__setattr__(
-                self, "zone_name", normalize_fqdn(self.zone_name, field="CloudflareDns.zone_name")
+                self, "zone_name", host_name(self.zone_name, field="CloudflareDns.zone_name")
             )
         if self.ttl != 1:
             object.__setattr__(self, "ttl", parsers.ttl(self.ttl, "CloudflareDns.ttl", low=60))
@@ -79,7 +79,7 @@ class ManualDns:
     ttl: int = defaults.TTL
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "zone", normalize_fqdn(self.zone, field="ManualDns.zone"))
+        object.__setattr__(self, "zone", host_name(self.zone, field="ManualDns.zone"))
         if self.style not in RECORD_NAME_STYLES:
             raise InputError(
                 "ManualDns.style",
@@ -109,7 +109,7 @@ class Rfc2136Dns:
             self.server, "Rfc2136Dns.server", "give the primary server's host name or address"
         )
         object.__setattr__(self, "server", server)
-        object.__setattr__(self, "zone", normalize_fqdn(self.zone, field="Rfc2136Dns.zone"))
+        object.__setattr__(self, "zone", host_name(self.zone, field="Rfc2136Dns.zone"))
         try:
             object.__setattr__(self, "key_name", normalize_key_name(self.key_name))
             object.__setattr__(self, "key_algorithm", normalize_algorithm(self.key_algorithm))
@@ -159,7 +159,7 @@ class CustomDns:
     ttl: int = defaults.TTL
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "zone", normalize_fqdn(self.zone, field="CustomDns.zone"))
+        object.__setattr__(self, "zone", host_name(self.zone, field="CustomDns.zone"))
         if not callable(self.write):
             raise InputError(
                 "CustomDns.write",

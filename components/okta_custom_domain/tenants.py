@@ -6,11 +6,13 @@ field, e.g. ``tenants[1] (globex).domains[0].dns.zone: ...``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import urlsplit
 
+from okta_custom_domain import parsers, targets
 from okta_custom_domain.args import (
     ManualCertificate,
     OktaCustomDomainArgs,
@@ -26,6 +28,27 @@ CONFIG_KEY = "tenants"
 """The project config key (``okta-custom-domain:tenants``) that holds the tenant list."""
 
 DNS_TYPES = ("cloudflare", "manual", "rfc2136")
+
+TENANT_KEYS = ("name", "okta", "cloudflare", "domains")
+OKTA_KEYS = (
+    "orgName", "baseUrl", "orgUrl", "apiToken", "clientId", "privateKey", "privateKeyId",
+    "scopes", "httpProxy",
+)  # fmt: skip
+CLOUDFLARE_KEYS = ("apiToken",)
+DOMAIN_KEYS = (
+    "domain", "dns", "certificateSourceType", "certificate", "brandId", "waitFor", "readiness",
+)  # fmt: skip
+DNS_KEYS: dict[str, tuple[str, ...]] = {
+    "cloudflare": ("type", "zoneId", "zoneName", "ttl"),
+    "manual": ("type", "zone", "style", "ttl"),
+    "rfc2136": ("type", "server", "zone", "keyName", "keySecret", "keyAlgorithm", "port", "ttl"),
+}
+READINESS_KEYS = ("timeout", "interval", "resolver", "dnsPort", "nameservers", "validatingResolver")
+CERTIFICATE_KEYS = ("certificate", "certificateChain", "privateKey")
+#: Python field prefixes that have no config key of their own (the DNS target classes).
+_CLASS_PREFIXES = ("CloudflareDns", "ManualDns", "Rfc2136Dns", "CustomDns")
+#: Python fields whose config key sits elsewhere.
+_MOVED = {"verification.wait_for": "waitFor"}
 
 
 class TenantConfigError(ValueError):
@@ -74,13 +97,24 @@ class TenantConfig:
 class _Reader:
     """Typed access to one config object, with errors that say where the value lives."""
 
-    def __init__(self, value: Any, where: str, path: str | None = None) -> None:
+    def __init__(
+        self, value: Any, where: str, path: str | None = None, known: Sequence[str] = ()
+    ) -> None:
         if not isinstance(value, Mapping):
             raise TenantConfigError(f"{where}: expected an object, got {type(value).__name__}")
         self.value = value
         self.where = where
         self.path = path or where
         """The config path (``tenants[0].okta``) for ``pulumi config set --path``."""
+        if known:
+            self.only(known)
+
+    def only(self, known: Sequence[str]) -> None:
+        """Refuse an unknown key (a typo would silently keep the default)."""
+        try:
+            parsers.known_keys(self.value, known, self.where)
+        except InputError as exc:
+            raise TenantConfigError(str(exc)) from None
 
     def at(self, key: str) -> str:
         return f"{self.where}.{key}"
@@ -109,13 +143,15 @@ class _Reader:
             raise TenantConfigError(f"{self.at(key)}: expected a whole number, got {raw!r}")
         return raw
 
-    def child(self, key: str, *, required: bool = True) -> _Reader | None:
+    def child(
+        self, key: str, *, required: bool = True, known: Sequence[str] = ()
+    ) -> _Reader | None:
         raw = self.value.get(key)
         if raw is None:
             if required:
                 raise TenantConfigError(f"{self.at(key)}: required, but not set")
             return None
-        return _Reader(raw, self.at(key), f"{self.path}.{key}")
+        return _Reader(raw, self.at(key), f"{self.path}.{key}", known)
 
     def items(self, key: str) -> list[Any]:
         raw = self.value.get(key)
@@ -134,18 +170,17 @@ def _okta_org(reader: _Reader) -> OktaOrgConfig:
         )
     try:
         org_url = org_url_from(explicit_url or org_name or "", base_url)
+        named_url = org_url_from(org_name, base_url) if org_name and explicit_url else org_url
     except ValueError as exc:
         raise TenantConfigError(f"{reader.where}.{exc}") from exc
+    if named_url != org_url:
+        raise TenantConfigError(
+            f"{reader.where}: orgName/baseUrl name {named_url} but orgUrl names {org_url}; "
+            "they must be the same org: keep only one of them"
+        )
     if org_name is None:  # the Okta provider wants orgName + baseUrl: take them from orgUrl
         org_name, _, base_url = (urlsplit(org_url).hostname or "").partition(".")
-    api_token = reader.text("apiToken", required=False)
-    client_id = reader.text("clientId", required=False)
-    private_key = reader.text("privateKey", required=False)
-    if api_token is None and (client_id is None or private_key is None):
-        raise TenantConfigError(
-            f"{reader.where}: set apiToken (pulumi config set --path --secret "
-            f"'{reader.path}.apiToken' ...) or clientId and privateKey for a service app"
-        )
+    api_token, client_id, private_key = _okta_auth(reader)
     http_proxy = reader.text("httpProxy", required=False)
     if http_proxy is not None:
         try:
@@ -168,6 +203,30 @@ def _okta_org(reader: _Reader) -> OktaOrgConfig:
     )
 
 
+def _okta_auth(reader: _Reader) -> tuple[str | None, str | None, str | None]:
+    """apiToken, or clientId + privateKey (PEM shape checked, never echoed); not both."""
+    api_token = reader.text("apiToken", required=False)
+    client_id = reader.text("clientId", required=False)
+    private_key = reader.text("privateKey", required=False)
+    if api_token is not None and (client_id is not None or private_key is not None):
+        raise TenantConfigError(
+            f"{reader.where}: apiToken and clientId/privateKey are both set; keep either the "
+            "API token or the OAuth service app (pulumi config rm --path "
+            f"'{reader.path}.apiToken' or '{reader.path}.privateKey')"
+        )
+    if api_token is None and (client_id is None or private_key is None):
+        raise TenantConfigError(
+            f"{reader.where}: set apiToken (pulumi config set --path --secret "
+            f"'{reader.path}.apiToken' ...) or clientId and privateKey for a service app"
+        )
+    if private_key is not None:
+        try:
+            parsers.pem_private_key(private_key, reader.at("privateKey"))
+        except InputError as exc:
+            raise TenantConfigError(str(exc)) from None
+    return api_token, client_id, private_key
+
+
 def _config_key(field: str) -> str:
     """A field in config spelling: ``Rfc2136Dns.key_secret`` -> ``Rfc2136Dns.keySecret``."""
     return ".".join(
@@ -176,9 +235,33 @@ def _config_key(field: str) -> str:
     )
 
 
-def _located(where: str, exc: InputError) -> TenantConfigError:
-    """``exc`` from a dataclass, re-said with the tenant, the domain and the config key."""
-    return TenantConfigError(f"{where}: {_config_key(exc.field)}: {exc.reason}")
+def _snake_fields() -> dict[str, str]:
+    """Every snake_case field of the argument types -> its config spelling."""
+    types = (
+        *(getattr(targets, name) for name in _CLASS_PREFIXES),
+        ReadinessOptions, VerificationOptions, ManualCertificate, OktaCustomDomainArgs,
+    )  # fmt: skip
+    names = {f.name for t in types for f in fields(t) if "_" in f.name}
+    return {name: _config_key(name) for name in names}
+
+
+_SNAKE = _snake_fields()
+_SNAKE_RE = re.compile(r"\b(" + "|".join(sorted(_SNAKE, key=len, reverse=True)) + r")\b")
+
+
+def _config_reason(reason: str) -> str:
+    """A message written for the Python API, with each field in its config spelling."""
+    return _SNAKE_RE.sub(lambda match: _SNAKE[match.group(1)], reason)
+
+
+def _located(where: str, field: str, reason: str) -> TenantConfigError:
+    """An error of a dataclass field, re-said with the config path and config keys."""
+    field = _MOVED.get(field, field)
+    head, _, rest = field.partition(".")
+    if head in _CLASS_PREFIXES:
+        field = rest
+    path = f"{where}.{_config_key(field)}" if field else where
+    return TenantConfigError(f"{path}: {_config_reason(reason)}")
 
 
 def _given(**values: Any) -> dict[str, Any]:
@@ -188,6 +271,8 @@ def _given(**values: Any) -> dict[str, Any]:
 
 def _dns_target(reader: _Reader) -> DnsTarget:
     kind = reader.text("type")
+    if kind in DNS_KEYS:
+        reader.only(DNS_KEYS[kind])
     try:
         if kind == "cloudflare":
             return CloudflareDns(
@@ -215,7 +300,7 @@ def _dns_target(reader: _Reader) -> DnsTarget:
                 ),
             )
     except InputError as exc:
-        raise _located(reader.where, exc) from exc
+        raise _located(reader.where, exc.field, exc.reason) from None
     raise TenantConfigError(
         f"{reader.at('type')}: {kind!r} is not a DNS target; use one of {', '.join(DNS_TYPES)}"
     )
@@ -247,8 +332,26 @@ def _certificate(reader: _Reader | None) -> ManualCertificate | None:
     )
 
 
+def _certificate_source(reader: _Reader) -> str | None:
+    """certificateSourceType, and whether a certificate object goes with it."""
+    source = reader.text("certificateSourceType", required=False)
+    has_certificate = reader.value.get("certificate") is not None
+    if source == "MANUAL" and not has_certificate:
+        raise TenantConfigError(
+            f"{reader.at('certificate')}: certificateSourceType MANUAL needs a certificate object "
+            "with certificate, certificateChain and privateKey (PEM; privateKey as a secret)"
+        )
+    if source in (None, "OKTA_MANAGED") and has_certificate:
+        raise TenantConfigError(
+            f"{reader.at('certificate')}: Okta obtains the certificate for OKTA_MANAGED domains; "
+            "remove certificate or set certificateSourceType to MANUAL"
+        )
+    return source
+
+
 def _domain(reader: _Reader, tenant: str, org: OktaOrgConfig) -> DomainConfig:
-    certificate = _certificate(reader.child("certificate", required=False))
+    source = _certificate_source(reader)
+    certificate = _certificate(reader.child("certificate", required=False, known=CERTIFICATE_KEYS))
     dns_reader = reader.child("dns")
     assert dns_reader is not None
     target = _dns_target(dns_reader)
@@ -257,20 +360,22 @@ def _domain(reader: _Reader, tenant: str, org: OktaOrgConfig) -> DomainConfig:
             domain=reader.text("domain") or "",
             dns=target,
             certificate=certificate,
-            readiness=_readiness(reader.child("readiness", required=False)),
+            readiness=_readiness(reader.child("readiness", required=False, known=READINESS_KEYS)),
             verification=VerificationOptions(
                 **_given(wait_for=reader.text("waitFor", required=False))
             ),
             okta_org=OktaOrg(org_url=org.api_url, credentials_tenant=tenant),
             **_given(
-                certificate_source_type=reader.text("certificateSourceType", required=False),
+                certificate_source_type=source,
                 brand_id=reader.text("brandId", required=False),
             ),
         )
     except InputError as exc:
-        raise _located(reader.where, exc) from exc
-    except ValueError as exc:  # CertificateError: its message already names the PEM field
-        raise TenantConfigError(f"{reader.where}: {exc}") from exc
+        raise _located(reader.where, exc.field, exc.reason) from None
+    except ValueError as exc:  # CertificateError: ``field`` names the PEM field
+        field_name = getattr(exc, "field", "")
+        reason = str(exc).removeprefix(f"{field_name}: ")
+        raise _located(reader.where, f"certificate.{field_name}", reason) from None
     label = args.domain.replace(".", "-")
     return DomainConfig(resource_name=f"{tenant}-{label}", args=args)
 
@@ -285,7 +390,7 @@ def parse_tenants(raw: Any) -> list[TenantConfig]:
     seen_names: set[str] = set()
     seen_domains: dict[str, str] = {}
     for index, item in enumerate(raw):
-        reader = _Reader(item, f"{CONFIG_KEY}[{index}]")
+        reader = _Reader(item, f"{CONFIG_KEY}[{index}]", known=TENANT_KEYS)
         name = reader.text("name") or ""
         if not name.replace("-", "").isalnum():
             raise TenantConfigError(
@@ -295,15 +400,18 @@ def parse_tenants(raw: Any) -> list[TenantConfig]:
         if name in seen_names:
             raise TenantConfigError(f"{reader.at('name')}: tenant {name!r} appears twice")
         seen_names.add(name)
-        okta_reader = reader.child("okta")
+        okta_reader = reader.child("okta", known=OKTA_KEYS)
         assert okta_reader is not None
         org = _okta_org(okta_reader)
-        cloudflare_reader = reader.child("cloudflare", required=False)
+        cloudflare_reader = reader.child("cloudflare", required=False, known=CLOUDFLARE_KEYS)
         cf_token = cloudflare_reader.text("apiToken") if cloudflare_reader else None
         domains = []
         for d_index, d_item in enumerate(reader.items("domains")):
             d_reader = _Reader(
-                d_item, reader.at(f"domains[{d_index}]"), f"{reader.path}.domains[{d_index}]"
+                d_item,
+                reader.at(f"domains[{d_index}]"),
+                f"{reader.path}.domains[{d_index}]",
+                DOMAIN_KEYS,
             )
             domain = _domain(d_reader, name, org)
             owner = seen_domains.get(domain.args.domain)

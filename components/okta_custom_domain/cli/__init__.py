@@ -11,19 +11,54 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any, NoReturn
 
 #: Sub-command names, each the module ``okta_custom_domain.cli.<name>`` with ``register``.
 COMMANDS = ("check", "doctor", "demo")
 
 
-def _register(name: str, subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+_SECRET_WORDS = ("token", "key", "secret", "password")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose usage errors never repeat a value the user typed.
+
+    argparse's "unrecognized arguments: --api-token 00abc" would print a secret passed to a
+    flag that does not exist; only the flag names are shown.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)  # `--token X` must not become --token-env X
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        prefix = "unrecognized arguments: "
+        if message.startswith(prefix):
+            message = _unrecognized(message.removeprefix(prefix).split(" "))
+        super().error(message)
+
+
+def _unrecognized(words: Sequence[str]) -> str:
+    """The unknown flags by name only; values are dropped (they may be secrets)."""
+    flags = [word.split("=", 1)[0] for word in words if word.startswith("-")]
+    shown = " ".join(flags) if flags else "(a value)"
+    message = f"unrecognized arguments: {shown} (values not shown)"
+    if any(word in flag.lower() for flag in flags for word in _SECRET_WORDS):
+        message += (
+            "; credentials are never taken on the command line: export OKTA_API_TOKEN (or "
+            "name another variable with --token-env VAR), or use --tenant NAME"
+        )
+    return message
+
+
+def _register(name: str, subparsers: argparse._SubParsersAction[_Parser]) -> None:
     """Import one sub-command's module (only now, to keep startup fast) and add its parser."""
     importlib.import_module(f"okta_custom_domain.cli.{name}").register(subparsers)
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The top-level parser: every sub-command, or only ``command`` so the others stay unloaded."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="okta-custom-domain",
         description="Check, verify and troubleshoot Okta custom domains.",
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from okta_custom_domain.parsers import InputError
 from okta_custom_domain.readiness.discovery import DEFAULT_DNS_PORT
 from okta_custom_domain.readiness.options import DEFAULT_QUERY_TIMEOUT, CheckOptions, make_options
 
@@ -51,6 +52,20 @@ def add_dns_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+FLAGS = {
+    "resolver": "--resolver",
+    "dns_port": "--dns-port",
+    "nameservers": "--nameserver",
+    "validating_resolver": "--validating-resolver",
+    "query_timeout": "--query-timeout",
+}
+"""Each ``make_options`` keyword -> the flag a user typed, for error messages."""
+
+
 def check_options_from(args: argparse.Namespace) -> CheckOptions:
     """The readiness ``CheckOptions`` of parsed arguments; ``ValueError`` names a bad flag."""
-    return make_options(**{field: getattr(args, field) for field in FLAG_FIELDS})
+    try:
+        return make_options(**{field: getattr(args, field) for field in FLAG_FIELDS})
+    except InputError as exc:
+        flag = FLAGS.get(exc.key, exc.key)
+        raise InputError(flag, exc.reason) from None

@@ -23,7 +23,7 @@ from okta_custom_domain.cli.dns_options import add_dns_options, check_options_fr
 from okta_custom_domain.doctor.findings import Findings, gather, gather_all, gather_for
 from okta_custom_domain.doctor.render import domain_dict, render_text, report_dict
 from okta_custom_domain.doctor.verdict import Verdict, decide
-from okta_custom_domain.names import normalize_fqdn
+from okta_custom_domain.names import host_name
 from okta_custom_domain.okta import (
     ApiToken,
     CredentialsError,
@@ -118,11 +118,12 @@ def credentials_from(args: argparse.Namespace, env: Mapping[str, str]) -> OktaCr
         org_url=args.org_url,
         token_env=args.token_env,
         extra_scopes=(LOGS_SCOPE,),
+        tenants_source=f"environment variable {TENANTS_ENV}",
     )
 
 
 def _validate(args: argparse.Namespace) -> tuple[str | None, CheckOptions]:
-    domain = normalize_fqdn(args.domain, field="--domain") if args.domain else None
+    domain = host_name(args.domain, field="--domain") if args.domain else None
     options = check_options_from(args)
     for field, value in (("--timeout", args.timeout), ("--interval", args.interval)):
         if not value > 0:

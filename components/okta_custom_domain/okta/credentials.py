@@ -10,13 +10,14 @@ what is missing and where to set it, never a value.
 from __future__ import annotations
 
 import json
-import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from okta_custom_domain.okta.auth import DEFAULT_SCOPES, ApiToken, OAuthServiceApp
 from okta_custom_domain.okta.org_url import org_url_from
+from okta_custom_domain.parsers import InputError, pem_private_key
 
 TENANTS_KEY = "okta-custom-domain:tenants"
 
@@ -149,6 +150,7 @@ def resolve_credentials(
     scopes: Sequence[str] | str | None = None,
     token_env: str | None = None,
     extra_scopes: Sequence[str] = (),
+    tenants_source: str | None = None,
 ) -> OktaCredentials:
     """Resolve the org URL and credential (see the module docstring for the order).
 
@@ -156,6 +158,8 @@ def resolve_credentials(
     returning None in the CLI). ``token_env`` names an environment variable holding an API
     token (the CLI's way to take a token without putting it on the command line).
     ``extra_scopes`` are added to the default OAuth scopes (e.g. ``okta.logs.read``).
+    ``tenants_source`` says where the tenants list came from when it is not stack config
+    (the CLI's ``OKTA_CUSTOM_DOMAIN_TENANTS``), so an error points there.
     """
     layers: list[_Layer] = []
     explicit = _Layer(
@@ -171,14 +175,18 @@ def resolve_credentials(
     if token_env:
         value = env.get(token_env)
         if not value:
+            shown = token_env if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,63}", token_env) else None
             raise CredentialsError(
-                f"the environment variable {token_env} (given as the token variable) is not set "
-                "or empty; export it with the Okta API token"
+                f"--token-env: the environment variable {shown} is not set or empty; export it "
+                "with the Okta API token"
+                if shown
+                else "--token-env: give the NAME of an environment variable holding the token "
+                "(e.g. OKTA_API_TOKEN), not the token (the value is not shown)"
             )
         explicit.api_token = explicit.api_token or value
     layers.append(explicit)
     if tenant is not None:
-        layers.append(_tenant_layer(config_get, tenant))
+        layers.append(_tenant_layer(config_get, tenant, tenants_source))
     else:
         layers.append(_read_layer("stack config okta:*", config_get, _CONFIG_KEYS))
         layers.append(_read_layer("environment", env.get, _ENV_KEYS))
@@ -214,12 +222,20 @@ def resolve_credentials(
     return OktaCredentials(resolved_org, auth, source)
 
 
-def tenant_names(config_get: Callable[[str], Any]) -> list[str]:
+def tenant_names(config_get: Callable[[str], Any], source: str | None = None) -> list[str]:
     """The tenant names listed in ``okta-custom-domain:tenants`` (empty when unset)."""
-    return [str(t.get("name")) for t in _tenants(config_get) if isinstance(t, Mapping)]
+    return [str(t.get("name")) for t in _tenants(config_get, source) if isinstance(t, Mapping)]
 
 
-def _tenants(config_get: Callable[[str], Any]) -> list[Any]:
+def _tenants_fix(source: str | None) -> str:
+    """How to set the tenants list where it was read from."""
+    if source is None:
+        return "set it with `pulumi config set --path 'tenants[0].name' ...`"
+    return "give a JSON list such as '[{\"name\": \"acme\", \"okta\": {...}}]'"
+
+
+def _tenants(config_get: Callable[[str], Any], source: str | None = None) -> list[Any]:
+    where = source or f"stack config {TENANTS_KEY}"
     raw = config_get(TENANTS_KEY)
     if raw is None or raw == "":
         return []
@@ -228,31 +244,39 @@ def _tenants(config_get: Callable[[str], Any]) -> list[Any]:
             raw = json.loads(raw)
         except ValueError:
             raise CredentialsError(
-                f"stack config {TENANTS_KEY} is not valid JSON; set it with "
-                "`pulumi config set --path 'tenants[0].name' ...`"
+                f"{where} is not valid JSON; {_tenants_fix(source)}"
             ) from None
     if not isinstance(raw, list):
-        raise CredentialsError(f"stack config {TENANTS_KEY} must be a list of tenant objects")
+        raise CredentialsError(
+            f"{where} must be a list of tenant objects; {_tenants_fix(source)}"
+        )
     return raw
 
 
-def _tenant_layer(config_get: Callable[[str], Any], tenant: str) -> _Layer:
-    tenants = _tenants(config_get)
+def _tenant_layer(
+    config_get: Callable[[str], Any], tenant: str, source: str | None = None
+) -> _Layer:
+    where_list = source or f"stack config {TENANTS_KEY}"
+    tenants = _tenants(config_get, source)
     for index, entry in enumerate(tenants):
         if isinstance(entry, Mapping) and entry.get("name") == tenant:
             okta = entry.get("okta")
             prefix = f"tenants[{index}].okta"
             if not isinstance(okta, Mapping):
                 raise CredentialsError(
-                    f"stack config {TENANTS_KEY}: tenant {tenant!r} has no 'okta' object; set "
-                    f"`pulumi config set --path '{prefix}.orgName' <org>` and "
-                    f"`pulumi config set --path --secret '{prefix}.apiToken' <token>`"
+                    f"{where_list}: tenant {tenant!r} ({prefix[:-5]}) has no 'okta' object; "
+                    f"set {prefix}.orgName and {prefix}.apiToken (or clientId + privateKey)"
                 )
-            where = f"stack config {TENANTS_KEY} tenant {tenant!r}"
+            where = f"{where_list} tenant {tenant!r}"
             layer = _read_layer(where, okta.get, _TENANT_KEYS, f"{prefix}.")
             layer.org_url = layer.org_url or _str(okta.get("orgUrl"))
             return layer
-    known = ", ".join(repr(n) for n in tenant_names(config_get)) or "none"
+    known = ", ".join(repr(n) for n in tenant_names(config_get, source)) or "none"
+    if source is not None:
+        raise CredentialsError(
+            f"--tenant {tenant!r} is not in {source} (tenants: {known}); add an entry with "
+            f"\"name\": \"{tenant}\" and its okta settings"
+        )
     raise CredentialsError(
         f"credentials_tenant {tenant!r} is not in stack config {TENANTS_KEY} (tenants: {known}); "
         f"add it with `pulumi config set --path 'tenants[N].name' {tenant}` and its okta settings"
@@ -313,11 +337,14 @@ def _scopes(value: Any, where: str, name: str) -> tuple[str, ...]:
 
 def _pem(value: str, where: str) -> str:
     """The PEM text itself, or the contents of the file it names (as pulumi-okta allows)."""
+    try:
+        pem_private_key(value, "privateKey")
+    except InputError:
+        raise CredentialsError(
+            f"{where}: the private key is neither PEM private key text nor the path of a "
+            "readable file (the value is not shown)"
+        ) from None
     if "-----BEGIN" in value:
         return value.replace("\\n", "\n") if "\n" not in value else value
-    if os.path.isfile(value):
-        with open(value, encoding="utf-8") as handle:
-            return handle.read()
-    raise CredentialsError(
-        f"{where}: the private key is neither PEM text nor the path of a readable file"
-    )
+    with open(value, encoding="utf-8") as handle:
+        return handle.read()

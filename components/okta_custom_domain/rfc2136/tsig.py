@@ -49,8 +49,9 @@ def normalize_algorithm(algorithm: str) -> str:
     if text not in ALGORITHMS:
         raise TsigKeyError(
             "key_algorithm",
-            f"{algorithm!r} is not a TSIG algorithm dnspython can sign with; use one of "
-            f"{', '.join(ALGORITHMS)} (the same as in the server's key definition)",
+            "is not a TSIG algorithm dnspython can sign with (the value is not shown: it may be "
+            f"the secret in the wrong place); use one of {', '.join(ALGORITHMS)} (the same as "
+            "in the server's key definition), and put the base64 secret in key_secret",
         )
     return text
 

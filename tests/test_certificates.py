@@ -6,7 +6,10 @@ import datetime
 from collections.abc import Callable
 
 import pytest
-from cryptography.hazmat.primitives import serialization
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 from okta_custom_domain.certificates import (
     CertificateError,
     CertificateSummary,
@@ -57,16 +60,63 @@ def test_valid_without_chain_and_mixed_case_domain(good: GeneratedCertificate) -
     assert summary.sans == (DOMAIN,)
 
 
-@pytest.mark.parametrize("key_type", ["rsa", "ec"])
 @pytest.mark.parametrize("key_format", ["pkcs8", "pkcs1"])
-def test_key_types_and_formats(key_type: str, key_format: str) -> None:
-    made = make_certificate(DOMAIN, key_type=key_type, key_format=key_format)  # type: ignore[arg-type]
-    marker = "BEGIN PRIVATE KEY" if key_format == "pkcs8" else f"BEGIN {key_type.upper()} PRIVATE"
+def test_rsa_key_formats(key_format: str) -> None:
+    made = make_certificate(DOMAIN, key_format=key_format)  # type: ignore[arg-type]
+    marker = "BEGIN PRIVATE KEY" if key_format == "pkcs8" else "BEGIN RSA PRIVATE"
     assert marker in made.private_key_pem
     summary = validate_manual_certificate(
         DOMAIN, made.certificate_pem, made.private_key_pem, made.chain_pem
     )
     assert summary.sans == (DOMAIN,)
+
+
+@pytest.mark.parametrize("key_format", ["pkcs8", "pkcs1"])
+def test_ec_key_is_refused_before_anything_is_created(key_format: str) -> None:
+    """Okta takes only RSA keys of 2048, 3072 or 4096 bits for a MANUAL certificate."""
+    made = make_certificate(DOMAIN, key_type="ec", key_format=key_format)  # type: ignore[arg-type]
+    with pytest.raises(CertificateError) as info:
+        validate_manual_certificate(DOMAIN, made.certificate_pem, made.private_key_pem, made.chain_pem)
+    assert info.value.field == "private_key"
+    assert "EC key (secp256r1)" in str(info.value)
+    assert "only RSA keys of 2048, 3072 or 4096 bits" in str(info.value)
+    assert "rsa:2048" in str(info.value)
+    _assert_no_key_text(info.value, made.private_key_pem)
+
+
+@pytest.mark.parametrize(("bits", "accepted"), [(1024, False), (3072, True), (4096, True)])
+def test_rsa_key_sizes_okta_takes(bits: int, accepted: bool) -> None:
+    cert_pem, key_pem = _self_signed(bits)
+    if accepted:
+        assert validate_manual_certificate(DOMAIN, cert_pem, key_pem).sans == (DOMAIN,)
+        return
+    with pytest.raises(CertificateError) as info:
+        validate_manual_certificate(DOMAIN, cert_pem, key_pem)
+    assert str(info.value).startswith("private_key: is an RSA key of 1024 bits;")
+    assert "2048, 3072 or 4096" in str(info.value)
+    _assert_no_key_text(info.value, key_pem)
+
+
+def _self_signed(bits: int) -> tuple[str, str]:
+    """A self-signed certificate for DOMAIN on a new RSA key of ``bits`` bits, and the key."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, DOMAIN)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(hours=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(DOMAIN)]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    return cert.public_bytes(serialization.Encoding.PEM).decode(), key_pem
 
 
 def test_expired(good: GeneratedCertificate) -> None:

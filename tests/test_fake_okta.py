@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import itertools
 import re
 import time
@@ -13,8 +14,11 @@ from email.utils import parsedate_to_datetime
 import jwt
 import pytest
 import requests
-from cryptography.hazmat.primitives.asymmetric import ec
-from okta_custom_domain.testing.certs import make_certificate
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import NameOID
+from okta_custom_domain.testing.certs import GeneratedCertificate, make_certificate
 from okta_custom_domain.testing.dns_server import AuthoritativeServer, ZoneRecord, zone_text
 from okta_custom_domain.testing.fake_okta import FakeOkta
 from okta_fixtures import pem_pair  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest
@@ -274,16 +278,21 @@ def test_manual_completes_after_certificate_upload(dns_server: AuthoritativeServ
         assert cert.private_key_pem not in repr(vars(fake))
 
 
-def test_certificate_upload_validates_pem_and_source(fake: FakeOkta) -> None:
-    manual = create(fake, "m.example.test", "MANUAL")
-    cert = make_certificate("m.example.test")
-    other = make_certificate("m.example.test")
-    mismatched = {
+def _upload_body(cert: GeneratedCertificate, key_pem: str | None = None) -> dict[str, str]:
+    return {
         "type": "PEM",
         "certificate": cert.certificate_pem,
         "certificateChain": cert.chain_pem,
-        "privateKey": other.private_key_pem,
+        "privateKey": cert.private_key_pem if key_pem is None else key_pem,
     }
+
+
+def test_certificate_upload_validates_pem_and_source(fake: FakeOkta) -> None:
+    manual = create(fake, "m.example.test", "MANUAL")
+    fake.set_status(str(manual["id"]), "VERIFIED")
+    cert = make_certificate("m.example.test")
+    other = make_certificate("m.example.test")
+    mismatched = _upload_body(cert, other.private_key_pem)
     response = api(fake, "PUT", f"/api/v1/domains/{manual['id']}/certificate", json=mismatched)
     assert response.status_code == 400
     assert "does not match" in response.text
@@ -291,15 +300,118 @@ def test_certificate_upload_validates_pem_and_source(fake: FakeOkta) -> None:
     response = api(fake, "PUT", f"/api/v1/domains/{manual['id']}/certificate", json=garbage)
     causes = [c["errorSummary"] for c in response.json()["errorCauses"]]
     assert len(causes) == 3
+
+
+def test_upload_before_dns_verification_is_403_e0000165(fake: FakeOkta) -> None:
+    manual = create(fake, "early.example.test", "MANUAL")
+    cert = make_certificate("early.example.test")
+    response = api(fake, "PUT", f"/api/v1/domains/{manual['id']}/certificate", json=_upload_body(cert))
+    assert response.status_code == 403
+    assert response.json()["errorCode"] == "E0000165"
+    assert "verified" in response.json()["errorSummary"]
+    assert fake.domain(str(manual["id"]))["validationStatus"] == "NOT_STARTED"
+
+
+def test_upload_to_okta_managed_turns_it_manual_as_okta_does(fake: FakeOkta) -> None:
     managed = create(fake, "o.example.test")
-    good = {
-        "type": "PEM",
-        "certificate": cert.certificate_pem,
-        "certificateChain": cert.chain_pem,
-        "privateKey": cert.private_key_pem,
-    }
-    response = api(fake, "PUT", f"/api/v1/domains/{managed['id']}/certificate", json=good)
-    assert response.status_code == 400 and "MANUAL" in response.text
+    fake.set_status(str(managed["id"]), "COMPLETED")
+    cert = make_certificate("o.example.test")
+    response = api(fake, "PUT", f"/api/v1/domains/{managed['id']}/certificate", json=_upload_body(cert))
+    assert response.status_code == 204
+    after = fake.domain(str(managed["id"]))
+    assert after["certificateSourceType"] == "MANUAL"
+    assert fake.uploads_to_okta_managed == [managed["id"]]
+
+
+@pytest.mark.parametrize(
+    ("key_type", "bits"), [("ec", None), ("rsa", 1024)], ids=["ec-p256", "rsa-1024"]
+)
+def test_upload_accepts_only_rsa_2048_3072_4096(fake: FakeOkta, key_type: str, bits: int | None) -> None:
+    manual = create(fake, "k.example.test", "MANUAL")
+    fake.set_status(str(manual["id"]), "VERIFIED")
+    body = self_signed_upload("k.example.test", key_type, bits)
+    response = api(fake, "PUT", f"/api/v1/domains/{manual['id']}/certificate", json=body)
+    assert response.status_code == 400
+    causes = [c["errorSummary"] for c in response.json()["errorCauses"]]
+    assert causes == ["privateKey: must be an RSA key of 2048, 3072 or 4096 bits"]
+    ok = api(fake, "PUT", f"/api/v1/domains/{manual['id']}/certificate", json=self_signed_upload("k.example.test", "rsa", 3072))
+    assert ok.status_code == 204
+
+
+def self_signed_upload(name: str, key_type: str, bits: int | None) -> dict[str, str]:
+    """An upload body with a self-signed certificate for ``name`` on the key asked for."""
+    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey = (
+        ec.generate_private_key(ec.SECP256R1())
+        if key_type == "ec"
+        else rsa.generate_private_key(public_exponent=65537, key_size=bits or 2048)
+    )
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(hours=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    pem = cert.public_bytes(serialization.Encoding.PEM).decode()
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    return {"type": "PEM", "certificate": pem, "certificateChain": pem, "privateKey": key_pem}
+
+
+def test_fingerprints_are_colon_separated_hex_pairs(fake: FakeOkta) -> None:
+    body = create(fake, "fp.example.test")
+    fake.set_status(str(body["id"]), "COMPLETED")
+    fingerprint = fake.domain(str(body["id"]))["publicCertificate"]["fingerprint"]
+    assert re.fullmatch(r"[0-9A-F]{2}(:[0-9A-F]{2}){31}", fingerprint), fingerprint
+
+
+def test_default_entry_has_a_string_brand_id(fake: FakeOkta) -> None:
+    listed = api(fake, "GET", "/api/v1/domains").json()["domains"]
+    default = api(fake, "GET", "/api/v1/domains/default").json()
+    assert listed[0]["id"] == "default"
+    assert isinstance(listed[0]["brandId"], str) and listed[0]["brandId"].startswith("bnd")
+    assert default["brandId"] == listed[0]["brandId"]
+
+
+def test_put_sets_the_brand_and_create_ignores_none(fake: FakeOkta) -> None:
+    body = create(fake, "brand.example.test")
+    response = api(fake, "PUT", f"/api/v1/domains/{body['id']}", json={"brandId": "bndCHOSEN"})
+    assert response.status_code == 200 and response.json()["brandId"] == "bndCHOSEN"
+    assert fake.domain(str(body["id"]))["brandId"] == "bndCHOSEN"
+    create_request = fake.requests_to("POST", "/api/v1/domains")[0]
+    assert create_request.body_keys == ("domain", "certificateSourceType")
+
+
+def test_verify_of_a_domain_taken_by_another_org_keeps_domain_taken(fake: FakeOkta) -> None:
+    body = create(fake, "taken.example.test")
+    fake.claim_by_other_org(str(body["id"]))
+    response = api(fake, "POST", f"/api/v1/domains/{body['id']}/verify")
+    assert response.status_code == 200
+    assert response.json()["validationStatus"] == "DOMAIN_TAKEN"
+    assert "another org" in fake.events()[-1]["outcome"]["reason"]
+
+
+@pytest.mark.parametrize("method", ["PATCH", "OPTIONS"])
+def test_unsupported_method_is_json_e0000022_with_rate_headers(fake: FakeOkta, method: str) -> None:
+    response = api(fake, method, "/api/v1/domains")
+    assert response.status_code == 405
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.json()["errorCode"] == "E0000022"
+    assert "X-Rate-Limit-Remaining" in response.headers
+
+
+def test_error_answers_carry_rate_limit_headers(fake: FakeOkta) -> None:
+    response = api(fake, "GET", "/api/v1/domains/OcDmissing")
+    assert response.status_code == 404
+    for header in ("X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset", "X-Okta-Request-Id"):
+        assert header in response.headers
 
 
 def test_delete_and_out_of_band_changes(fake: FakeOkta) -> None:
@@ -497,3 +609,32 @@ def test_oauth_token_endpoint_rejects_bad_assertions(fake: FakeOkta) -> None:
     scope = _token(fake, _assertion(fake, private, "RS256"), scope="okta.users.manage")
     assert scope.status_code == 400 and scope.json()["error"] == "invalid_scope"
     assert base64.b64encode(private.encode()).decode()[:40] not in repr(vars(fake))
+
+
+def test_system_log_honours_q_keywords_and_limit_zero() -> None:
+    clock = ManualClock()
+    with FakeOkta(clock=clock) as fake:
+        create(fake, "alpha.example.test")
+        create(fake, "beta.example.test")
+        window = {"since": "2027-01-15T08:00:00.000Z", "until": "2030-01-01T00:00:00Z"}
+        found = api(fake, "GET", "/api/v1/logs", params={**window, "q": "BETA initiate"}).json()
+        assert [e["target"][0]["alternateId"] for e in found] == ["beta.example.test"]
+        assert api(fake, "GET", "/api/v1/logs", params={**window, "q": "gamma"}).json() == []
+        # The spec: limit is "an integer between 0 and 1000"; 0 is an empty page, not one event.
+        empty = api(fake, "GET", "/api/v1/logs", params={**window, "limit": "0"})
+        assert empty.status_code == 200 and empty.json() == []
+        bad = api(fake, "GET", "/api/v1/logs", params={**window, "limit": "-1"})
+        assert bad.status_code == 400 and bad.json()["errorCode"] == "E0000001"
+
+
+def test_failed_events_always_carry_a_reason_string(fake: FakeOkta) -> None:
+    manual = create(fake, "r.example.test", "MANUAL")
+    fake.set_status(str(manual["id"]), "VERIFIED")
+    bad = {"type": "PEM", "certificate": "x", "certificateChain": "x", "privateKey": "x"}
+    api(fake, "PUT", f"/api/v1/domains/{manual['id']}/certificate", json=bad)
+    taken = create(fake, "t.example.test")
+    fake.claim_by_other_org(str(taken["id"]))
+    api(fake, "POST", f"/api/v1/domains/{taken['id']}/verify")
+    failures = [e for e in fake.events() if e["outcome"]["result"] == "FAILURE"]
+    assert len(failures) == 2
+    assert all(isinstance(e["outcome"]["reason"], str) and e["outcome"]["reason"] for e in failures)

@@ -96,6 +96,7 @@ def test_certificate_upload_for_manual(fake: FakeOkta) -> None:
     cert = make_certificate("m.example.test")
     with client_for(fake) as client:
         domain = client.create_domain("m.example.test", "MANUAL")
+        fake.set_status(domain.id, "VERIFIED")
         client.upload_certificate(
             domain.id, cert.certificate_pem, cert.chain_pem, cert.private_key_pem
         )
@@ -109,6 +110,53 @@ def test_certificate_upload_for_manual(fake: FakeOkta) -> None:
     assert other.private_key_pem not in str(info.value)
     assert "does not match" in str(info.value)
 
+
+def test_upload_before_verification_names_e0000165_and_the_next_step(fake: FakeOkta) -> None:
+    from okta_custom_domain.testing.certs import make_certificate
+
+    cert = make_certificate("early.example.test")
+    with client_for(fake) as client:
+        domain = client.create_domain("early.example.test", "MANUAL")
+        with pytest.raises(OktaApiError) as info:
+            client.upload_certificate(
+                domain.id, cert.certificate_pem, cert.chain_pem, cert.private_key_pem
+            )
+    assert info.value.status == 403 and info.value.error_code == "E0000165"
+    assert "verify" in str(info.value)
+    assert cert.private_key_pem not in str(info.value)
+
+
+def test_client_never_uploads_to_an_okta_managed_domain(fake: FakeOkta) -> None:
+    """Okta would accept it and make the domain MANUAL (renewal stops): refused before the PUT."""
+    from okta_custom_domain.testing.certs import make_certificate
+
+    cert = make_certificate("o.example.test")
+    with client_for(fake) as client:
+        domain = client.create_domain("o.example.test", "OKTA_MANAGED")
+        fake.set_status(domain.id, "COMPLETED")
+        with pytest.raises(ValueError) as info:
+            client.upload_certificate(
+                domain.id, cert.certificate_pem, cert.chain_pem, cert.private_key_pem
+            )
+    assert str(info.value).startswith("certificate_source_type: o.example.test is OKTA_MANAGED;")
+    assert "MANUAL" in str(info.value)
+    assert fake.requests_to("PUT", "/certificate") == []
+    assert fake.uploads_to_okta_managed == []
+    assert fake.domain(domain.id)["certificateSourceType"] == "OKTA_MANAGED"
+
+
+def test_brand_is_set_with_put_after_create_not_in_the_create_body(fake: FakeOkta) -> None:
+    with client_for(fake) as client:
+        domain = client.create_domain("brand.example.test", "OKTA_MANAGED", brand_id="bndCHOSEN")
+        plain = client.create_domain("plain.example.test", "OKTA_MANAGED")
+    assert domain.brand_id == "bndCHOSEN"
+    assert fake.domain(domain.id)["brandId"] == "bndCHOSEN"
+    creates = fake.requests_to("POST", "/api/v1/domains")
+    assert [r.body_keys for r in creates] == [("domain", "certificateSourceType")] * 2
+    puts = fake.requests_to("PUT", f"/api/v1/domains/{domain.id}")
+    assert [(r.status, r.body_keys) for r in puts] == [(200, ("brandId",))]
+    assert fake.requests_to("PUT", f"/api/v1/domains/{plain.id}") == []
+    assert plain.brand_id and plain.brand_id != "bndCHOSEN"
 
 def test_errors_carry_code_causes_request_id_and_hint(fake: FakeOkta) -> None:
     with client_for(fake) as client:

@@ -375,6 +375,12 @@ def test_create_with_a_brand_puts_it_after_the_post(configured: Double, fake: Fa
         ("PUT", f"/api/v1/domains/{domain_id}", 200),
         ("GET", f"/api/v1/domains/{domain_id}", 200),
     ]
+    # As terraform-provider-okta: the create body has no brandId (Okta's DomainRequest has
+    # none); the brand is set by the PUT that follows.
+    assert [r.body_keys for r in fake.requests_to("POST", "/api/v1/domains")] == [
+        ("domain", "certificateSourceType")
+    ]
+    assert [r.body_keys for r in fake.requests_to("PUT", domain_id)] == [("brandId",)]
 
 
 def test_diff_replaces_on_a_name_change_and_deletes_first_only_for_a_given_name(
@@ -527,7 +533,9 @@ def test_upload_before_verification_is_okta_s_error(configured: Double, fake: Fa
     assert error.details().startswith(
         "failed to create domain's certificate: the API returned an error:"
     )
-    assert "E0000001" in error.details() and "MANUAL" in error.details()
+    # Okta's older Domains reference: an upload before DNS verification is 403 E0000165.
+    assert "(errorCode E0000165, HTTP 403)" in error.details()
+    assert fake.uploads_to_okta_managed == []
 
 
 def test_unknown_type_is_unimplemented(configured: Double) -> None:

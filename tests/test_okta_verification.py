@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 from okta_custom_domain.okta.auth import ApiToken
-from okta_custom_domain.okta.client import OktaDomainsClient
+from okta_custom_domain.okta.client import OktaDomain, OktaDomainsClient
 from okta_custom_domain.okta.credentials import TENANTS_KEY
 from okta_custom_domain.okta.errors import OktaApiError
 from okta_custom_domain.okta.verification import (
+    DomainTaken,
     TxtValueRegenerated,
     VerificationProgress,
     VerificationTimeout,
@@ -244,6 +245,38 @@ def test_manual_domain_timeout_says_upload_a_certificate(fake: FakeOkta) -> None
             client, domain_id, timeout=30, poll_interval=10, sleep=t.sleep, clock=t.clock
         )
     assert t.sleeps == [10, 10, 10]
+
+
+@pytest.mark.parametrize("when", ["before-verify", "answered-by-verify"])
+def test_domain_taken_by_another_org_fails_at_once(fake: FakeOkta, when: str) -> None:
+    """DOMAIN_TAKEN is neither pending nor done: one clear error, no polling until the timeout."""
+    domain_id = fake.add_domain("taken.example.test")
+    records = okta_records(fake, domain_id)
+    client = OktaDomainsClient(fake.url, ApiToken(fake.api_token))
+    t = FakeTime()
+    if when == "before-verify":
+        fake.claim_by_other_org(domain_id)
+        get_domain = client.get_domain
+    else:
+        # The name is claimed between our read and Okta's check: verify answers DOMAIN_TAKEN.
+        def get_domain(domain_id: str) -> OktaDomain:
+            domain = OktaDomainsClient.get_domain(client, domain_id)
+            fake.claim_by_other_org(domain_id)
+            return domain
+
+    client.get_domain = get_domain  # type: ignore[method-assign]
+    with pytest.raises(DomainTaken) as info:
+        verify_and_wait(
+            client, domain_id, expected_records=records, timeout=600, poll_interval=10,
+            sleep=t.sleep, clock=t.clock,
+        )
+    message = str(info.value)
+    assert message.startswith("taken.example.test (Okta domain ")
+    assert "claimed by another Okta org (validation status DOMAIN_TAKEN)" in message
+    assert "choose another domain name" in message
+    assert info.value.last_status == "DOMAIN_TAKEN"
+    assert t.sleeps == []
+    assert len(fake.requests_to("POST", "/verify")) == (0 if when == "before-verify" else 1)
 
 
 def test_rate_limit_then_success(fake: FakeOkta, dns_server: AuthoritativeServer) -> None:

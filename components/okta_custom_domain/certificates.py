@@ -1,7 +1,8 @@
 """Checks on a MANUAL certificate before anything is created at Okta.
 
 Okta rejects a bad certificate only at upload time, which is after the domain was created and
-the DNS records were written and verified. Checking the PEM texts first turns a half-made
+the DNS records were written and verified; it takes only RSA keys of 2048, 3072 or 4096 bits.
+Checking the PEM texts first turns a half-made
 domain into an error at preview time that names the field and the fix.
 """
 
@@ -71,7 +72,36 @@ def _load_certificates(text: str, field: str) -> list[x509.Certificate]:
         ) from None
 
 
-def _load_private_key(text: str) -> rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey:
+OKTA_RSA_KEY_SIZES = (2048, 3072, 4096)
+"""The only key sizes Okta takes for a MANUAL certificate, and only for RSA keys."""
+
+
+def _check_okta_key(key: object) -> rsa.RSAPrivateKey:
+    """The key if Okta takes it (RSA of 2048, 3072 or 4096 bits); ``CertificateError`` if not."""
+    sizes = "2048, 3072 or 4096"
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        raise CertificateError(
+            "private_key",
+            f"is an EC key ({key.curve.name}); Okta accepts only RSA keys of {sizes} bits for a "
+            "MANUAL certificate: issue the certificate for a new RSA key, e.g. "
+            "`openssl req -newkey rsa:2048 ...`",
+        )
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise CertificateError(
+            "private_key",
+            f"is a {type(key).__name__.lstrip('_')} key; Okta accepts only RSA keys of {sizes} "
+            "bits: issue the certificate for a new RSA key, e.g. `openssl req -newkey rsa:2048`",
+        )
+    if key.key_size not in OKTA_RSA_KEY_SIZES:
+        raise CertificateError(
+            "private_key",
+            f"is an RSA key of {key.key_size} bits; Okta accepts only {sizes} bits: issue the "
+            "certificate for a new key of one of those sizes, e.g. `openssl req -newkey rsa:2048`",
+        )
+    return key
+
+
+def _load_private_key(text: str) -> rsa.RSAPrivateKey:
     field = "private_key"
     if "PRIVATE KEY-----" not in text:
         raise CertificateError(
@@ -99,12 +129,7 @@ def _load_private_key(text: str) -> rsa.RSAPrivateKey | ec.EllipticCurvePrivateK
             "does not parse as a PEM private key; copy the whole PEM block again, "
             "including the BEGIN/END lines",
         ) from None
-    if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
-        raise CertificateError(
-            field,
-            f"is a {type(key).__name__.lstrip('_')} key; use an RSA or EC (ECDSA) key",
-        )
-    return key
+    return _check_okta_key(key)
 
 
 def _spki(public_key: object) -> bytes:
@@ -230,7 +255,8 @@ def validate_manual_certificate(
 ) -> CertificateSummary:
     """Check a MANUAL certificate for ``domain`` and summarise it; raise ``CertificateError``.
 
-    Checks: each PEM parses; the key is an unencrypted RSA or EC key matching the certificate;
+    Checks: each PEM parses; the key is an unencrypted RSA key of 2048, 3072 or 4096 bits (all
+    Okta takes) matching the certificate;
     the certificate's SAN DNS names (or CN when it has no SAN) cover the domain; it is valid at
     ``now``; each chain certificate, in order, issued the one before it. Messages never carry
     key material.

@@ -111,13 +111,17 @@ class OktaDomainsClient:
         certificate_source_type: str = "OKTA_MANAGED",
         brand_id: str | None = None,
     ) -> OktaDomain:
-        payload: dict[str, Any] = {
-            "domain": domain,
-            "certificateSourceType": certificate_source_type,
-        }
+        """Create ``domain``; a ``brand_id`` is then set with PUT, as Okta's create takes none."""
+        payload = {"domain": domain, "certificateSourceType": certificate_source_type}
+        created = OktaDomain.from_json(self._json("POST", "/api/v1/domains", json=payload))
         if brand_id:
-            payload["brandId"] = brand_id
-        return OktaDomain.from_json(self._json("POST", "/api/v1/domains", json=payload))
+            return self.set_brand(created.id, brand_id)
+        return created
+
+    def set_brand(self, domain_id: str, brand_id: str) -> OktaDomain:
+        """``PUT /api/v1/domains/{id}`` ``{brandId}``: the only way Okta assigns a brand."""
+        path = f"/api/v1/domains/{_segment(domain_id)}"
+        return OktaDomain.from_json(self._json("PUT", path, json={"brandId": brand_id}))
 
     def get_domain(self, domain_id: str) -> OktaDomain:
         return OktaDomain.from_json(self._json("GET", f"/api/v1/domains/{_segment(domain_id)}"))
@@ -142,7 +146,19 @@ class OktaDomainsClient:
     def upload_certificate(
         self, domain_id: str, certificate: str, certificate_chain: str, private_key: str
     ) -> None:
-        """Upload a PEM certificate for a MANUAL domain (the key is sent, never logged)."""
+        """Upload a PEM certificate for a MANUAL domain (the key is sent, never logged).
+
+        Okta would accept it for an OKTA_MANAGED domain and silently make it MANUAL (renewal
+        stops), so the domain is read first and anything but MANUAL is refused here.
+        """
+        current = self.get_domain(domain_id)
+        if current.certificate_source_type != "MANUAL":
+            raise ValueError(
+                f"certificate_source_type: {current.domain} is "
+                f"{current.certificate_source_type}; a certificate is uploaded only to a MANUAL "
+                "domain (Okta would make it MANUAL and stop renewing it). Create the domain "
+                "with certificate_source_type MANUAL to bring your own certificate."
+            )
         payload = {
             "type": "PEM",
             "certificate": certificate,

@@ -18,6 +18,8 @@ from okta_custom_domain.okta.client import OktaDomain, OktaDomainsClient
 WAIT_FOR_CHOICES = ("COMPLETED", "VERIFIED")
 DONE_FOR = {"COMPLETED": ("COMPLETED",), "VERIFIED": ("VERIFIED", "COMPLETED")}
 NEEDS_VERIFY = ("NOT_STARTED", "FAILED_TO_VERIFY", None, "")
+DOMAIN_TAKEN = "DOMAIN_TAKEN"
+"""Okta's older status for a name another org claims: neither pending nor done, fail at once."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,19 @@ class TxtValueRegenerated(VerificationError):
             f"TXT {fqdn} must now be {new_value!r} (DNS was given {old_value!r}). Run "
             "`pulumi up --refresh`: it re-reads the domain, rewrites the record, waits until "
             "every authoritative server serves it and verifies again.",
+            domain=domain,
+        )
+
+
+class DomainTaken(VerificationError):
+    """Another Okta org claims the name: no DNS change or retry can verify it here."""
+
+    def __init__(self, domain: OktaDomain) -> None:
+        super().__init__(
+            f"{domain.domain} (Okta domain {domain.id}) is claimed by another Okta org "
+            "(validation status DOMAIN_TAKEN): it cannot be verified in this org. Remove the "
+            "custom domain from the other org (or ask Okta support to release it), or choose "
+            "another domain name.",
             domain=domain,
         )
 
@@ -105,10 +120,10 @@ def verify_and_wait(
 ) -> OktaDomain:
     """Verify ``domain_id`` (only if needed) and wait until ``wait_for``; return the domain.
 
-    Raises ``TxtValueRegenerated`` as soon as Okta's TXT value differs from the expected one,
-    ``VerificationTimeout`` (with the last status) after ``timeout`` seconds, and
-    ``OktaApiError`` for API errors that outlast the client's retry budget (404 when the
-    domain was deleted out of band).
+    Raises ``DomainTaken`` at once when another org claims the name, ``TxtValueRegenerated``
+    as soon as Okta's TXT value differs from the expected one, ``VerificationTimeout`` (with
+    the last status) after ``timeout`` seconds, and ``OktaApiError`` for API errors that
+    outlast the client's retry budget (404 when the domain was deleted out of band).
     """
     if wait_for not in WAIT_FOR_CHOICES:
         raise ValueError(f"wait_for: {wait_for!r} is not one of {', '.join(WAIT_FOR_CHOICES)}")
@@ -137,6 +152,8 @@ def verify_and_wait(
     while True:
         attempt += 1
         status = domain.validation_status
+        if status == DOMAIN_TAKEN:
+            raise DomainTaken(domain)
         if status in DONE_FOR[wait_for]:
             report(f"validation status {status}")
             return domain
@@ -146,6 +163,8 @@ def verify_and_wait(
                 raise TxtValueRegenerated(domain, *changed)
             verify_attempts += 1
             domain = client.verify_domain(domain_id)
+            if domain.validation_status == DOMAIN_TAKEN:
+                raise DomainTaken(domain)
             if domain.validation_status == "FAILED_TO_VERIFY":
                 # Okta may have issued a new TXT value with the failure: re-read to know.
                 domain = client.get_domain(domain_id)

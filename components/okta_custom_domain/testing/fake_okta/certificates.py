@@ -1,7 +1,8 @@
 """Certificates of a custom domain: the one Okta issues, and the check of an uploaded one.
 
 An upload is refused with every cause at once (type, certificate, chain, key, key match), as
-Okta lists them, and the private key itself is never kept.
+Okta lists them, and the private key itself is never kept. Okta takes only RSA keys of 2048,
+3072 or 4096 bits; fingerprints are written as colon-separated hex pairs, as in Okta's spec.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from okta_custom_domain.testing.fake_okta.common import iso
 
@@ -19,9 +21,17 @@ def okta_certificate(domain_id: str, name: str, now: float) -> dict[str, str]:
     """The ``publicCertificate`` of an OKTA_MANAGED domain, valid 90 days from ``now``."""
     return {
         "subject": f"CN={name}",
-        "fingerprint": hashlib.sha256(domain_id.encode()).hexdigest().upper(),
+        "fingerprint": colon_hex(hashlib.sha256(domain_id.encode()).digest()),
         "expiration": iso(now + 90 * 86400),
     }
+
+
+RSA_KEY_SIZES = (2048, 3072, 4096)
+
+
+def colon_hex(digest: bytes) -> str:
+    """``digest`` as Okta writes fingerprints: upper-case hex pairs joined by colons."""
+    return ":".join(f"{b:02X}" for b in digest)
 
 
 def uploaded_certificate(body: dict[str, Any]) -> tuple[dict[str, str] | None, list[str]]:
@@ -51,7 +61,7 @@ def uploaded_certificate(body: dict[str, Any]) -> tuple[dict[str, str] | None, l
         return None, causes
     return {
         "subject": cert_obj.subject.rfc4514_string(),
-        "fingerprint": cert_obj.fingerprint(hashes.SHA256()).hex().upper(),
+        "fingerprint": colon_hex(cert_obj.fingerprint(hashes.SHA256())),
         "expiration": iso(cert_obj.not_valid_after_utc.timestamp()),
     }, causes
 
@@ -62,9 +72,12 @@ def _private_key_public_der(body: dict[str, Any], causes: list[str]) -> bytes | 
         key = serialization.load_pem_private_key(
             str(body.get("privateKey", "")).encode(), password=None
         )
-        return key.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
     except (ValueError, TypeError):
         causes.append("privateKey: not an unencrypted PEM private key")
         return None
+    if not isinstance(key, rsa.RSAPrivateKey) or key.key_size not in RSA_KEY_SIZES:
+        causes.append("privateKey: must be an RSA key of 2048, 3072 or 4096 bits")
+        return None
+    return key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )

@@ -7,6 +7,7 @@ an OKTA_MANAGED domain's TXT record has an ``expiration``.
 from __future__ import annotations
 
 import base64
+import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +55,7 @@ def domain_json(d: Domain, org: Org, *, full: bool) -> dict[str, Any]:
         "_links": {
             "self": {"href": f"{org.url}/api/v1/domains/{d.id}"},
             "verify": {"href": f"{org.url}/api/v1/domains/{d.id}/verify"},
+            "brand": {"href": f"{org.url}/api/v1/brands/{d.brand_id}"},
         },
     }
     if full:
@@ -76,5 +78,10 @@ def default_domain_json(org: Org) -> dict[str, Any]:
         "domain": org.org_host,
         "certificateSourceType": "OKTA_MANAGED",
         "validationStatus": "COMPLETED",
-        "brandId": None,
+        "brandId": default_brand_id(org),
     }
+
+
+def default_brand_id(org: Org) -> str:
+    """The org's default brand: a string like every ``brandId`` (never null, as in the spec)."""
+    return "bnd" + hashlib.sha256(org.org_name.encode()).hexdigest()[:17]

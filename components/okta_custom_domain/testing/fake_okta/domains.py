@@ -1,8 +1,9 @@
 """The custom domains of the fake org: the state machine behind ``/api/v1/domains``.
 
-NOT_STARTED or FAILED_TO_VERIFY -> VERIFIED on a verify whose records resolve; a failed TXT
-check makes Okta issue a new TXT value (live behaviour). VERIFIED -> COMPLETED once the
-certificate exists: ``completion_delay`` seconds on for OKTA_MANAGED, on upload for MANUAL.
+NOT_STARTED or FAILED_TO_VERIFY -> VERIFIED on a verify whose records resolve (DOMAIN_TAKEN, a
+name another org claims, stays so); a failed TXT check makes Okta issue a new TXT value (live
+behaviour). VERIFIED -> COMPLETED once the certificate exists: ``completion_delay`` seconds on
+for OKTA_MANAGED, on upload for MANUAL (an upload needs a verified domain, 403 E0000165 before).
 The org holds at most ``domain_limit`` custom domains, each name once.
 """
 
@@ -25,6 +26,9 @@ from okta_custom_domain.testing.fake_okta.domain import (
 )
 from okta_custom_domain.testing.fake_okta.system_log import SystemLog
 
+DOMAIN_TAKEN = "DOMAIN_TAKEN"
+"""Okta's older status for a name another org claims (set with ``FakeOkta.set_status``)."""
+
 
 def _invalid(field: str, *causes: str) -> ApiError:
     """400 E0000001, Okta's answer to a request body it cannot use."""
@@ -39,6 +43,7 @@ class Domains:
         self._lock = lock
         self._log = log
         self.by_id: dict[str, Domain] = {}
+        self.uploads_to_okta_managed: list[str] = []
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -157,6 +162,10 @@ class Domains:
             self._advance(d)
             if d.validation_status in ("VERIFIED", "COMPLETED"):
                 raise _invalid("domain", "The domain is already verified.")
+            if d.validation_status == DOMAIN_TAKEN:
+                # Another org claims the name: no DNS check can change that.
+                self._event("verify", d, "FAILURE", f"{d.domain} is claimed by another org")
+                return self.show(d, full=True)
             snapshot = dataclasses.replace(d)
         txt_ok, cname_ok, reason = check_dns(
             self._org.dns_server,
@@ -181,14 +190,21 @@ class Domains:
             return self.show(d, full=True)
 
     def upload_certificate(self, domain_id: str, body: Any) -> None:
-        """``PUT .../certificate``: MANUAL domains only; a VERIFIED one then COMPLETES."""
+        """``PUT .../certificate``: only once DNS is verified (403 E0000165 before).
+
+        As at Okta, an upload to an OKTA_MANAGED domain is accepted and turns it into MANUAL
+        (Okta stops renewing it); ``uploads_to_okta_managed`` keeps the ids it happened to.
+        """
         with self._lock:
             d = self.get(domain_id)
-        if d.certificate_source_type != "MANUAL":
-            raise _invalid(
-                "certificate",
-                "Certificates can be uploaded only for domains with certificateSourceType MANUAL.",
-            )
+            self._advance(d)
+            if d.validation_status not in ("VERIFIED", "COMPLETED"):
+                raise ApiError(
+                    403,
+                    "E0000165",
+                    "Domain has to be verified before creating the certificate.",
+                    (f"domain: {d.domain} is {d.validation_status}; verify it first.",),
+                )
         if not isinstance(body, dict):
             raise _invalid("certificate", "The request body must be a JSON object.")
         certificate, causes = uploaded_certificate(body)
@@ -198,6 +214,9 @@ class Domains:
             raise _invalid("certificate", *causes)
         with self._lock:
             d = self.get(domain_id)
+            if d.certificate_source_type == "OKTA_MANAGED":
+                self.uploads_to_okta_managed.append(d.id)
+                d.certificate_source_type = "MANUAL"
             d.certificate = certificate
             d.certificate_uploaded = True  # the key itself is not kept
             self._advance(d)

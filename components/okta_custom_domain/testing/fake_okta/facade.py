@@ -185,6 +185,16 @@ class FakeOkta:
         return self._log.events()
 
     @property
+    def uploads_to_okta_managed(self) -> list[str]:
+        """Ids of OKTA_MANAGED domains a certificate was uploaded to (Okta made them MANUAL)."""
+        with self._lock:
+            return list(self._domains.uploads_to_okta_managed)
+
+    def claim_by_other_org(self, domain_id: str) -> None:
+        """Play another org claiming the domain's name: status ``DOMAIN_TAKEN``."""
+        self._domains.set_status(domain_id, "DOMAIN_TAKEN")
+
+    @property
     def _access_tokens(self) -> dict[str, tuple[str, float, tuple[str, ...]]]:
         """The live access tokens; a test clears them to play a revocation."""
         return self._oauth.access_tokens

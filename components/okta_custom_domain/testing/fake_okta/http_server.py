@@ -2,8 +2,9 @@
 
 Clients are tested on what Okta sends, so every answer carries ``X-Okta-Request-Id``, API
 answers the rate-limit headers, errors Okta's error body (OAuth's form on the token endpoint),
-and ``Date`` follows the fake's clock. Every request is recorded (method, path, status, query;
-never a body) before it is answered, so a client that got the answer sees it recorded.
+and ``Date`` follows the fake's clock; an unsupported method is JSON E0000022, never an HTML
+page. Every request is recorded (method, path, status, query, the body's top-level keys; never
+a value) before it is answered, so a client that got the answer sees it recorded.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class RecordedRequest:
     path: str
     status: int
     query: str = ""
+    body_keys: tuple[str, ...] = ()
+    """The top-level keys of a JSON object body (never a value: a key may be a secret)."""
 
 
 Route = Callable[[str, str, dict[str, list[str]], str | None, Any], tuple[int, Any, dict[str, str]]]
@@ -90,6 +93,15 @@ class HttpServer:
         self._thread.join(timeout=5)
 
 
+def _keys_of(raw: bytes) -> tuple[str, ...]:
+    """The top-level keys of a JSON object body, in order; () for anything else."""
+    try:
+        body = json.loads(raw) if raw else None
+    except ValueError:
+        return ()
+    return tuple(str(k) for k in body) if isinstance(body, dict) else ()
+
+
 class _QuietServer(ThreadingHTTPServer):
     """A client that gave up (timeout) closes the socket: that is expected, not an error."""
 
@@ -122,12 +134,19 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._handle("DELETE")
 
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
+
+    def do_OPTIONS(self) -> None:
+        self._handle("OPTIONS")
+
     def _handle(self, method: str) -> None:
         split = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         request_id = "X" + secrets.token_hex(11)
         self._recorded = False
+        self._body_keys = _keys_of(raw)
         try:
             if self._answer_fault(split.path, request_id):
                 return
@@ -136,11 +155,8 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             self._answer_api(method, split.path, parse_qs(split.query), raw, request_id)
         except ApiError as exc:
-            self._send(
-                exc.status,
-                error_body(exc.code, exc.summary, exc.causes),
-                {"X-Okta-Request-Id": request_id},
-            )
+            headers = {"X-Okta-Request-Id": request_id, **rate_headers(self.site.now())}
+            self._send(exc.status, error_body(exc.code, exc.summary, exc.causes), headers)
         finally:
             if not self._recorded:
                 self._record(500)
@@ -163,7 +179,8 @@ class _Handler(BaseHTTPRequestHandler):
             return True
         if fault is not None and fault.kind == "server_error":
             body = error_body("E0000009", "Internal Server Error", ())
-            self._send(fault.status, body, {"X-Okta-Request-Id": request_id})
+            headers = {"X-Okta-Request-Id": request_id, **rate_headers(self.site.now())}
+            self._send(fault.status, body, headers)
             return True
         return False
 
@@ -196,7 +213,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _record(self, status: int) -> None:
         """Record the request before answering, so a client that got the answer sees it."""
         split = urlsplit(self.path)
-        self.site.record(RecordedRequest(self.command, split.path, status, split.query))
+        keys = getattr(self, "_body_keys", ())
+        self.site.record(RecordedRequest(self.command, split.path, status, split.query, keys))
         self._recorded = True
 
     def _send(self, status: int, body: Any, headers: dict[str, str]) -> None:

@@ -1,8 +1,9 @@
 """The org's System Log: custom-domain events, and ``GET /api/v1/logs`` with its filters and paging.
 
 Pipelines poll this log to explain a failed verification, so the fake keeps Okta's quirks:
-``since``/``until`` windows, ``filter`` clauses, ``sortOrder`` and a polling request (no
-``until``) that always gets a ``next`` link.
+``since``/``until`` windows, ``filter`` clauses, ``q`` keywords, ``limit`` 0 to 1000,
+``sortOrder``, a polling request (no ``until``) that always gets a ``next`` link, and a reason
+on every failed event.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class SystemLog:
     ) -> None:
         """Log ``system.custom_url_domain.<action>`` on a domain, as the admin did it."""
         now = self._org.now()
+        if result != "SUCCESS" and not reason:
+            reason = f"custom domain {action} failed"  # Okta always says why a failure failed
         target = {"id": target_id, "type": "Domain", "alternateId": target_name}
         with self._lock:
             self._events.append(
@@ -69,14 +72,16 @@ class SystemLog:
         since = parse_time(one(query, "since"), default=now - 7 * 86400)
         until_text = one(query, "until")
         until = parse_time(until_text, default=now)
-        try:
-            limit = max(1, min(1000, int(one(query, "limit") or "100")))
-        except ValueError as exc:
-            raise ApiError(400, "E0000001", "Api validation failed: limit") from exc
+        limit = page_limit(one(query, "limit"))
         after = int(one(query, "after") or "0")
         matcher = log_filter(one(query, "filter"))
+        words = keywords(one(query, "q"))
         with self._lock:
-            selected = [e for e in self._events if since <= e["_ts"] <= until and matcher(e)]
+            selected = [
+                e
+                for e in self._events
+                if since <= e["_ts"] <= until and matcher(e) and _has_words(e, words)
+            ]
         if (one(query, "sortOrder") or "ASCENDING").upper() == "DESCENDING":
             selected.reverse()
         page = selected[after : after + limit]
@@ -87,6 +92,41 @@ class SystemLog:
             params["after"] = str(after + len(page))
             next_query = urlencode(params)
         return [{k: v for k, v in e.items() if k != "_ts"} for e in page], next_query
+
+
+def page_limit(text: str | None) -> int:
+    """``limit``: an integer from 0 to 1000 (the spec's range; 0 is an empty page), default 100.
+
+    Above 1000 Okta answers at most 1000; a negative or non-integer value is 400 E0000001.
+    """
+    try:
+        limit = int(text) if text else 100
+    except ValueError:
+        limit = -1
+    if limit < 0:
+        raise ApiError(
+            400, "E0000001", "Api validation failed: limit", ("limit: an integer 0 to 1000",)
+        )
+    return min(limit, 1000)
+
+
+def keywords(text: str | None) -> list[str]:
+    """``q``: up to 10 case-insensitive keywords of at most 40 characters each."""
+    words = (text or "").lower().split()
+    if len(words) > 10 or any(len(w) > 40 for w in words):
+        raise ApiError(
+            400,
+            "E0000001",
+            "Api validation failed: q",
+            ("q: at most 10 keywords of at most 40 characters each",),
+        )
+    return words
+
+
+def _has_words(event: dict[str, Any], words: list[str]) -> bool:
+    """Whether every keyword occurs (case-insensitively) somewhere in the event."""
+    text = json.dumps({k: v for k, v in event.items() if k != "_ts"}).lower()
+    return all(w in text for w in words)
 
 
 def parse_time(text: str | None, *, default: float) -> float:

@@ -234,3 +234,15 @@ def test_config_errors_name_config_keys_not_python_fields(
         parse_tenants(with_domain(**changes))
     for python_name in ("key_secret", "dns_port", "wait_for", "zone_id", "Rfc2136Dns"):
         assert python_name not in str(e.value)
+
+
+def test_an_empty_certificate_chain_is_refused_before_anything_exists() -> None:
+    from okta_custom_domain import ManualCertificate
+    from okta_custom_domain.certificates import CertificateError
+    from okta_custom_domain.testing.certs import make_certificate
+
+    made = make_certificate("sso.example.com")
+    with pytest.raises(CertificateError, match=r"^certificate_chain: is empty; Okta requires"):
+        ManualCertificate(
+            certificate=made.certificate_pem, certificate_chain="  ", private_key="unused"
+        )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 
 from okta_custom_domain import defaults, parsers
-from okta_custom_domain.certificates import validate_manual_certificate
+from okta_custom_domain.certificates import CertificateError, validate_manual_certificate
 from okta_custom_domain.names import host_name, label_in_zone
 from okta_custom_domain.okta.org_url import org_url_from
 from okta_custom_domain.parsers import InputError
@@ -106,6 +106,14 @@ class ManualCertificate:
     certificate: str
     certificate_chain: str
     private_key: pulumi.Input[str] = field(repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.certificate_chain, str) or not self.certificate_chain.strip():
+            raise CertificateError(
+                "certificate_chain",
+                "is empty; Okta requires the intermediate certificates that issued yours (the "
+                "CA bundle your certificate authority sent, in PEM)",
+            )
 
     def validate(self, domain: str) -> None:
         """Raise ``CertificateError`` (a ``ValueError``) naming the field and the fix."""

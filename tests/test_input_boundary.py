@@ -7,6 +7,7 @@ before the error, a secret in a message, and messages that point the wrong way.
 from __future__ import annotations
 
 import copy
+import json
 import re
 from typing import Any
 
@@ -246,3 +247,17 @@ def test_an_empty_certificate_chain_is_refused_before_anything_exists() -> None:
         ManualCertificate(
             certificate=made.certificate_pem, certificate_chain="  ", private_key="unused"
         )
+
+
+def test_a_typo_in_the_tenants_env_var_is_refused_with_a_suggestion(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI reads the same list; a typo must not silently fall back to another credential."""
+    tenants = [{"name": "acme", "okta": {"orgName": "acme", "apiTokn": "00SECRET-typo"}}]
+    monkeypatch.setenv("OKTA_CUSTOM_DOMAIN_TENANTS", json.dumps(tenants))
+    monkeypatch.setenv("OKTA_API_TOKEN", "00SECRET-from-env")
+    assert cli_main(["doctor", "--domain", "login.acme.com", "--tenant", "acme"]) == 2
+    err = capsys.readouterr().err
+    assert "tenants[0].okta.apiTokn: unknown key; did you mean `apiToken`?" in err
+    assert "environment variable OKTA_CUSTOM_DOMAIN_TENANTS" in err
+    assert "00SECRET" not in err

@@ -20,6 +20,15 @@ from okta_custom_domain.args import (
     ReadinessOptions,
     VerificationOptions,
 )
+from okta_custom_domain.config_keys import (
+    CERTIFICATE_KEYS,
+    CLOUDFLARE_KEYS,
+    DNS_KEYS,
+    DOMAIN_KEYS,
+    OKTA_KEYS,
+    READINESS_KEYS,
+    TENANT_KEYS,
+)
 from okta_custom_domain.okta.client import org_url_from
 from okta_custom_domain.parsers import InputError
 from okta_custom_domain.targets import CloudflareDns, DnsTarget, ManualDns, Rfc2136Dns
@@ -29,22 +38,6 @@ CONFIG_KEY = "tenants"
 
 DNS_TYPES = ("cloudflare", "manual", "rfc2136")
 
-TENANT_KEYS = ("name", "okta", "cloudflare", "domains")
-OKTA_KEYS = (
-    "orgName", "baseUrl", "orgUrl", "apiToken", "clientId", "privateKey", "privateKeyId",
-    "scopes", "httpProxy",
-)  # fmt: skip
-CLOUDFLARE_KEYS = ("apiToken",)
-DOMAIN_KEYS = (
-    "domain", "dns", "certificateSourceType", "certificate", "brandId", "waitFor", "readiness",
-)  # fmt: skip
-DNS_KEYS: dict[str, tuple[str, ...]] = {
-    "cloudflare": ("type", "zoneId", "zoneName", "ttl"),
-    "manual": ("type", "zone", "style", "ttl"),
-    "rfc2136": ("type", "server", "zone", "keyName", "keySecret", "keyAlgorithm", "port", "ttl"),
-}
-READINESS_KEYS = ("timeout", "interval", "resolver", "dnsPort", "nameservers", "validatingResolver")
-CERTIFICATE_KEYS = ("certificate", "certificateChain", "privateKey")
 #: Python field prefixes that have no config key of their own (the DNS target classes).
 _CLASS_PREFIXES = ("CloudflareDns", "ManualDns", "Rfc2136Dns", "CustomDns")
 #: Python fields whose config key sits elsewhere.

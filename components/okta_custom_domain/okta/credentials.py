@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from okta_custom_domain import parsers
+from okta_custom_domain.config_keys import OKTA_KEYS
 from okta_custom_domain.okta.auth import DEFAULT_SCOPES, ApiToken, OAuthServiceApp
 from okta_custom_domain.okta.org_url import org_url_from
 from okta_custom_domain.parsers import InputError, pem_private_key
@@ -268,6 +270,10 @@ def _tenant_layer(
                     f"set {prefix}.orgName and {prefix}.apiToken (or clientId + privateKey)"
                 )
             where = f"{where_list} tenant {tenant!r}"
+            try:
+                parsers.known_keys(okta, OKTA_KEYS, prefix)
+            except parsers.InputError as exc:
+                raise CredentialsError(f"{where_list}: {exc}") from None
             layer = _read_layer(where, okta.get, _TENANT_KEYS, f"{prefix}.")
             layer.org_url = layer.org_url or _str(okta.get("orgUrl"))
             return layer

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from okta_custom_domain.testing.engine import build_toolchain, flatten_config
+from okta_custom_domain.testing.engine import build_toolchain, flatten_config, processes
 from okta_custom_domain.testing.engine_lab import EngineLab
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,14 +31,8 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 
 def _children() -> dict[int, list[int]]:
     tree: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
-            tree.setdefault(ppid, []).append(int(entry))
+    for pid, (_name, ppid) in processes().items():
+        tree.setdefault(ppid, []).append(pid)
     return tree
 
 

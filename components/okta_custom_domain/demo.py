@@ -30,12 +30,18 @@ from okta_custom_domain.cli.demo import DEMO_ZONE
 from okta_custom_domain.readiness.check import check_records
 from okta_custom_domain.testing import dns_server
 from okta_custom_domain.testing.certs import make_certificate
-from okta_custom_domain.testing.engine import OutputLog, build_toolchain, flatten_config
+from okta_custom_domain.testing.engine import (
+    OutputLog,
+    build_toolchain,
+    flatten_config,
+    pulumi_children,
+)
 from okta_custom_domain.testing.engine_lab import (
     LAB_ADDRESS,
     OKTA_PLUGIN_VERSION,
     EngineLab,
     RegistrarPerson,
+    certificate_config,
 )
 
 PROGRAM = "from okta_custom_domain.program import main\n\nmain()\n"
@@ -106,11 +112,7 @@ def demo_tenants(lab: EngineLab, zone: str) -> list[dict[str, Any]]:
             {
                 "domain": f"portal.{zone}",
                 "certificateSourceType": "MANUAL",
-                "certificate": {
-                    "certificate": bundle.certificate_pem,
-                    "certificateChain": bundle.chain_pem,
-                    "privateKey": bundle.private_key_pem,
-                },
+                "certificate": certificate_config(bundle),
                 "dns": lab.manual_dns(zone, style="label"),
                 "readiness": readiness,
             },
@@ -123,7 +125,7 @@ def ctrl_c_reaches_pulumi() -> Iterator[None]:
     """Ctrl-C also interrupts the CLI (it cancels, and the waits stop), then ends the demo."""
 
     def forward(signum: int, frame: FrameType | None) -> None:
-        for pid in _pulumi_children():
+        for pid in pulumi_children():
             os.kill(pid, signal.SIGINT)
         raise KeyboardInterrupt
 
@@ -132,19 +134,6 @@ def ctrl_c_reaches_pulumi() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
-
-
-def _pulumi_children() -> list[int]:
-    found = []
-    for entry in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :]
-        if name == "pulumi" and int(rest.split()[1]) == os.getpid():
-            found.append(int(entry))
-    return found
 
 
 def run_demo(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from okta_custom_domain.testing.engine import OutputLog, flatten_config
+from okta_custom_domain.testing.engine import OutputLog, pulumi_children
 from okta_custom_domain.testing.engine_lab import EngineLab, RegistrarPerson
 from pulumi import automation as auto
 
@@ -31,21 +31,10 @@ def lab(pulumi_bin: Path, tmp_path: Path) -> Iterator[EngineLab]:
         yield running
 
 
-def one_domain(lab: EngineLab, domain: str, dns: dict[str, Any], **readiness: Any) -> auto.Stack:
-    tenants = [
-        {
-            "name": "acme",
-            "okta": lab.okta_with_token("acme"),
-            "domains": [{"domain": domain, "dns": dns, "readiness": lab.readiness(**readiness)}],
-        }
-    ]
-    return lab.engine.stack("dev", flatten_config("okta-custom-domain:tenants", tenants))
-
-
 def test_rows_typed_with_the_zone_twice_fail_with_the_diagnosis_and_no_verify(
     lab: EngineLab,
 ) -> None:
-    stack = one_domain(lab, f"id.{ZONE}", lab.manual_dns(ZONE), timeout=8)
+    stack = lab.one_domain_stack(f"id.{ZONE}", lab.manual_dns(ZONE), timeout=8)
     person = RegistrarPerson(lab, ZONE, types_full_names=True)
     log = OutputLog()
 
@@ -65,11 +54,11 @@ def test_rows_typed_with_the_zone_twice_fail_with_the_diagnosis_and_no_verify(
 def test_renaming_a_domain_creates_the_new_one_before_deleting_the_old(lab: EngineLab) -> None:
     """The program names resources after the domain, so a rename is a new component and the
     old one deleted at the end: the old domain keeps serving until the new one is COMPLETED."""
-    first = one_domain(lab, f"login.{ZONE}", lab.rfc2136_dns(ZONE))
+    first = lab.one_domain_stack(f"login.{ZONE}", lab.rfc2136_dns(ZONE))
     first.up(color="never")
     fake = lab.okta["acme"]
     old_id = fake.domain_id_of(f"login.{ZONE}")
-    renamed = one_domain(lab, f"sso.{ZONE}", lab.rfc2136_dns(ZONE))
+    renamed = lab.one_domain_stack(f"sso.{ZONE}", lab.rfc2136_dns(ZONE))
     log = OutputLog()
     result = renamed.up(on_output=log, color="never")
     assert result.outputs["acme"].value[f"sso.{ZONE}"]["validation_status"] == "COMPLETED"
@@ -85,27 +74,10 @@ def test_renaming_a_domain_creates_the_new_one_before_deleting_the_old(lab: Engi
     assert lab.served(f"sso.{ZONE}", "CNAME") == ["acme.customdomains.okta.com"]
 
 
-def pulumi_children() -> list[int]:
-    """Pids of ``pulumi`` processes started by this process (the Automation API's CLI)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        name = stat[stat.index("(") + 1 : stat.rindex(")")]
-        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
-        if name == "pulumi" and ppid == os.getpid():
-            found.append(int(entry))
-    return found
-
-
 def test_ctrl_c_during_the_readiness_wait_stops_and_the_next_up_finishes(
     lab: EngineLab,
 ) -> None:
-    stack = one_domain(lab, f"id.{ZONE}", lab.manual_dns(ZONE), timeout=300)
+    stack = lab.one_domain_stack(f"id.{ZONE}", lab.manual_dns(ZONE), timeout=300)
     log = OutputLog()
     waiting = threading.Event()
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from okta_custom_domain.testing.certs import GeneratedCertificate, make_certificate
-from okta_custom_domain.testing.engine import OutputLog, flatten_config
+from okta_custom_domain.testing.certs import make_certificate
+from okta_custom_domain.testing.engine import OutputLog
 from okta_custom_domain.testing.engine_lab import EngineLab, RegistrarPerson
 from pulumi import automation as auto
 
@@ -33,31 +33,6 @@ pytestmark = pytest.mark.timeout(600)
 def lab(pulumi_bin: Path, tmp_path: Path) -> Iterator[EngineLab]:
     with EngineLab(tmp_path, pulumi_bin, PROGRAM, zones=[ZONE], orgs=["acme"]) as running:
         yield running
-
-
-def certificate_config(bundle: GeneratedCertificate) -> dict[str, str]:
-    return {
-        "certificate": bundle.certificate_pem,
-        "certificateChain": bundle.chain_pem,
-        "privateKey": bundle.private_key_pem,
-    }
-
-
-def one_domain(
-    lab: EngineLab,
-    domain: str,
-    dns: dict[str, Any],
-    *,
-    certificate: GeneratedCertificate | None = None,
-    **readiness: Any,
-) -> auto.Stack:
-    """The ``dev`` stack with one tenant and one domain (its config replaced on each call)."""
-    entry: dict[str, Any] = {"domain": domain, "dns": dns, "readiness": lab.readiness(**readiness)}
-    if certificate is not None:
-        entry["certificateSourceType"] = "MANUAL"
-        entry["certificate"] = certificate_config(certificate)
-    tenants = [{"name": "acme", "okta": lab.okta_with_token("acme"), "domains": [entry]}]
-    return lab.engine.stack("dev", flatten_config("okta-custom-domain:tenants", tenants))
 
 
 @dataclasses.dataclass
@@ -156,7 +131,7 @@ def test_manual_certificate_is_uploaded_after_dns_verification_and_a_renewal_onl
     lab: EngineLab,
 ) -> None:
     domain = f"login.{ZONE}"
-    stack = one_domain(lab, domain, lab.rfc2136_dns(ZONE), certificate=make_certificate(domain))
+    stack = lab.one_domain_stack(domain, lab.rfc2136_dns(ZONE), certificate=make_certificate(domain))
     first = Run()
     result = first.up(stack)
     assert status(result, domain) == "COMPLETED"
@@ -173,7 +148,7 @@ def test_manual_certificate_is_uploaded_after_dns_verification_and_a_renewal_onl
 
     serial = lab.dns.serial(ZONE)
     renewed = make_certificate(domain)
-    stack = one_domain(lab, domain, lab.rfc2136_dns(ZONE), certificate=renewed)
+    stack = lab.one_domain_stack(domain, lab.rfc2136_dns(ZONE), certificate=renewed)
     second = Run()
     result = second.up(stack)
     assert status(result, domain) == "COMPLETED"
@@ -203,7 +178,7 @@ def test_refresh_of_a_completed_stack_changes_nothing(lab: EngineLab) -> None:
     """Nothing is written and no step changes; the only news refresh brings into state is
     the domain's ``validationStatus``, stored as NOT_STARTED when it was created."""
     domain = f"login.{ZONE}"
-    stack = one_domain(lab, domain, lab.rfc2136_dns(ZONE))
+    stack = lab.one_domain_stack(domain, lab.rfc2136_dns(ZONE))
     assert status(Run().up(stack), domain) == "COMPLETED"
     writes = okta_writes(lab)
     serial = lab.dns.serial(ZONE)
@@ -237,7 +212,7 @@ def test_refresh_of_a_completed_stack_changes_nothing(lab: EngineLab) -> None:
 
 def test_a_domain_deleted_out_of_band_is_created_again_by_up_refresh(lab: EngineLab) -> None:
     domain = f"login.{ZONE}"
-    stack = one_domain(lab, domain, lab.rfc2136_dns(ZONE))
+    stack = lab.one_domain_stack(domain, lab.rfc2136_dns(ZONE))
     assert status(Run().up(stack), domain) == "COMPLETED"
     fake = lab.okta["acme"]
     old_id = fake.domain_id_of(domain)
@@ -280,7 +255,7 @@ def test_rejected_key_or_zone_fails_before_the_okta_domain_exists(
     elif problem == "unknown key name":
         dns["keyName"] = "nobody-key"
     serial = lab.dns.serial(ZONE)
-    stack = one_domain(lab, domain, dns)
+    stack = lab.one_domain_stack(domain, dns)
     run = Run()
     with pytest.raises(auto.CommandError) as failed:
         run.up(stack)
@@ -304,7 +279,7 @@ def test_rejected_key_or_zone_fails_before_the_okta_domain_exists(
     if problem == "zone not served":
         return
 
-    fixed = one_domain(lab, domain, lab.rfc2136_dns(ZONE))
+    fixed = lab.one_domain_stack(domain, lab.rfc2136_dns(ZONE))
     result = Run().up(fixed)
     assert status(result, domain) == "COMPLETED"
     assert len(fake.requests_to("POST", "/api/v1/domains")) == 1
@@ -336,7 +311,7 @@ def test_bad_certificates_fail_before_anything_is_created(
     else:
         other = make_certificate(domain)
         bundle = dataclasses.replace(good, private_key_pem=other.private_key_pem)
-    stack = one_domain(lab, domain, lab.rfc2136_dns(ZONE), certificate=bundle)
+    stack = lab.one_domain_stack(domain, lab.rfc2136_dns(ZONE), certificate=bundle)
     serial = lab.dns.serial(ZONE)
     run = Run()
     with pytest.raises(auto.CommandError) as failed:
@@ -356,8 +331,8 @@ def test_bad_certificates_fail_before_anything_is_created(
 
 def test_fqdn_form_rows_with_a_manual_certificate_reach_completed(lab: EngineLab) -> None:
     domain = f"id.{ZONE}"
-    stack = one_domain(
-        lab, domain, lab.manual_dns(ZONE, style="fqdn"),
+    stack = lab.one_domain_stack(
+        domain, lab.manual_dns(ZONE, style="fqdn"),
         certificate=make_certificate(domain),  # Okta takes RSA keys only
     )
     person = RegistrarPerson(lab, ZONE, form="fqdn")
@@ -386,7 +361,7 @@ def test_full_name_in_a_label_form_times_out_with_the_diagnosis_then_the_next_up
     lab: EngineLab,
 ) -> None:
     domain = f"id.{ZONE}"
-    stack = one_domain(lab, domain, lab.manual_dns(ZONE), timeout=6)
+    stack = lab.one_domain_stack(domain, lab.manual_dns(ZONE), timeout=6)
     person = RegistrarPerson(lab, ZONE, types_full_names=True)
     first = Run(feed=person)
     with pytest.raises(auto.CommandError) as failed:
@@ -421,7 +396,7 @@ def test_a_person_who_reads_the_progress_line_fixes_the_rows_during_the_same_up(
     lab: EngineLab,
 ) -> None:
     domain = f"id.{ZONE}"
-    stack = one_domain(lab, domain, lab.manual_dns(ZONE), timeout=120)
+    stack = lab.one_domain_stack(domain, lab.manual_dns(ZONE), timeout=120)
     person = RegistrarPerson(lab, ZONE, types_full_names=True, fixes_when_diagnosed=True)
     run = Run(feed=person)
     result = run.up(stack)

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from okta_custom_domain.testing.certs import make_certificate
 from okta_custom_domain.testing.engine import OutputLog, flatten_config
-from okta_custom_domain.testing.engine_lab import EngineLab, RegistrarPerson
+from okta_custom_domain.testing.engine_lab import EngineLab, RegistrarPerson, certificate_config
 from okta_fixtures import pem_pair  # type: ignore[import-not-found]
 from pulumi import automation as auto
 
@@ -87,11 +87,7 @@ def tenants_config(lab: EngineLab, private_key: str) -> list[dict[str, Any]]:
                 {
                     "domain": "sso.globex.test",
                     "certificateSourceType": "MANUAL",
-                    "certificate": {
-                        "certificate": bundle.certificate_pem,
-                        "certificateChain": bundle.chain_pem,
-                        "privateKey": bundle.private_key_pem,
-                    },
+                    "certificate": certificate_config(bundle),
                     "dns": lab.rfc2136_dns("globex.test"),
                     "readiness": readiness,
                 },

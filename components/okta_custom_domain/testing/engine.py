@@ -16,7 +16,7 @@ import os
 import runpy
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,18 +170,20 @@ class OfflineEngine:
         return stack
 
 
-def run_logged(
-    operation: Callable[..., Any], log: OutputLog, **kwargs: Any
-) -> Any:
-    """Call ``stack.up``/``preview``/... with the CLI's output captured in ``log``."""
-    return operation(on_output=log, color="never", **kwargs)
+def processes() -> dict[int, tuple[str, int]]:
+    """Every process now, as ``pid -> (name, parent pid)`` (read from /proc)."""
+    found: dict[int, tuple[str, int]] = {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue  # ended while we looked
+        name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :]
+        found[int(entry)] = (name, int(rest.split()[1]))
+    return found
 
 
-def iter_lines(*logs: OutputLog) -> Iterator[str]:
-    for log in logs:
-        yield from log.lines
-
-
-def default_virtualenv() -> Path:
-    """The virtualenv this process runs in (the package must be installed in it)."""
-    return Path(sys.prefix)
+def pulumi_children(parent: int | None = None) -> list[int]:
+    """Pids of the ``pulumi`` CLI processes ``parent`` (this process) started."""
+    parent = os.getpid() if parent is None else parent
+    return [pid for pid, (name, ppid) in processes().items() if name == "pulumi" and ppid == parent]

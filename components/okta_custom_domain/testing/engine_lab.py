@@ -22,13 +22,13 @@ import dns.query
 import dns.rcode
 import dns.tsigkeyring
 import dns.update
+from pulumi import automation as auto
 
 from okta_custom_domain.okta.auth import ApiToken
 from okta_custom_domain.okta.client import OktaDomainsClient
-from okta_custom_domain.rfc2136.tsig import TsigKey
-from okta_custom_domain.rfc2136.writer import Rfc2136Writer
 from okta_custom_domain.testing import dns_server
-from okta_custom_domain.testing.engine import OfflineEngine
+from okta_custom_domain.testing.certs import GeneratedCertificate
+from okta_custom_domain.testing.engine import OfflineEngine, flatten_config
 from okta_custom_domain.testing.fake_okta import FakeOkta
 from okta_custom_domain.testing.local_process import StartStop
 
@@ -159,6 +159,26 @@ class EngineLab(StartStop):
             "httpProxy": fake.url,
         }
 
+    def one_domain_stack(
+        self,
+        domain: str,
+        dns: dict[str, Any],
+        *,
+        certificate: GeneratedCertificate | None = None,
+        org: str = "acme",
+        **readiness: Any,
+    ) -> auto.Stack:
+        """Stack ``dev``: one tenant (named after ``org``, API token) with one domain; each
+        call replaces its config."""
+        entry: dict[str, Any] = {
+            "domain": domain, "dns": dns, "readiness": self.readiness(**readiness)
+        }
+        if certificate is not None:
+            entry["certificateSourceType"] = "MANUAL"
+            entry["certificate"] = certificate_config(certificate)
+        tenants = [{"name": org, "okta": self.okta_with_token(org), "domains": [entry]}]
+        return self.engine.stack("dev", flatten_config("okta-custom-domain:tenants", tenants))
+
     def rfc2136_dns(self, zone: str) -> dict[str, Any]:
         return {
             "type": "rfc2136",
@@ -216,10 +236,14 @@ class EngineLab(StartStop):
         update.delete(dns.name.from_text(fqdn), rtype)
         self._send_registrar_update(update, f"delete of {fqdn} {rtype}")
 
-    def writer(self, zone: str) -> Rfc2136Writer:
-        """An RFC 2136 client for ``zone`` on the lab's knotd (what a person's registrar does)."""
-        key = TsigKey(name=KEY_NAME, secret=self.key_secret)
-        return Rfc2136Writer(LAB_ADDRESS, zone, key, port=self.dns.port)
+
+def certificate_config(bundle: GeneratedCertificate) -> dict[str, str]:
+    """A MANUAL certificate as the stack config's ``certificate`` object wants it."""
+    return {
+        "certificate": bundle.certificate_pem,
+        "certificateChain": bundle.chain_pem,
+        "privateKey": bundle.private_key_pem,
+    }
 
 
 _ROW = re.compile(r"\b(TXT|CNAME)\s+name: (\S+)\s+value: (\S+)\s+TTL: (\d+)")

@@ -58,9 +58,7 @@ def knot() -> Iterator[dns_server.AuthoritativeServer]:
     server = dns_server.AuthoritativeServer(
         "127.0.0.1", tsig=dns_server.TsigKey(KEY_NAME, "hmac-sha256", SECRET)
     )
-    server.add_zone(
-        ZONE, dns_server.zone_text(ZONE, serial=1, nameservers=[(f"ns1.{ZONE}", "127.0.0.1")])
-    )
+    server.add_zone(ZONE, dns_server.loopback_zone_text(ZONE))
     with server:
         yield server
 

@@ -19,7 +19,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 from okta_custom_domain.testing.certs import GeneratedCertificate, make_certificate
-from okta_custom_domain.testing.dns_server import AuthoritativeServer, ZoneRecord, zone_text
+from okta_custom_domain.testing.dns_server import (
+    AuthoritativeServer,
+    ZoneRecord,
+    loopback_zone_text,
+)
 from okta_custom_domain.testing.fake_okta import FakeOkta
 from okta_fixtures import pem_pair  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest
 
@@ -51,9 +55,7 @@ def dns_server() -> Iterator[AuthoritativeServer]:
 
 
 def _zone(records: list[ZoneRecord]) -> str:
-    return zone_text(
-        ZONE, serial=next(_serials), nameservers=[(f"ns1.{ZONE}", "127.0.0.1")], records=records
-    )
+    return loopback_zone_text(ZONE, serial=next(_serials), records=records)
 
 
 def api(

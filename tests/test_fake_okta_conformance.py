@@ -19,7 +19,11 @@ import jsonschema
 import pytest
 import requests
 from okta_custom_domain.testing.certs import make_certificate
-from okta_custom_domain.testing.dns_server import AuthoritativeServer, ZoneRecord, zone_text
+from okta_custom_domain.testing.dns_server import (
+    AuthoritativeServer,
+    ZoneRecord,
+    loopback_zone_text,
+)
 from okta_custom_domain.testing.fake_okta import FakeOkta
 
 SPEC = json.loads((Path(__file__).parent / "spec" / "okta-domains-2026.06.3.json").read_text())
@@ -123,9 +127,7 @@ def dns() -> Iterator[AuthoritativeServer]:
 
 
 def _zone(records: list[ZoneRecord]) -> str:
-    return zone_text(
-        ZONE, serial=next(_serials), nameservers=[(f"ns1.{ZONE}", "127.0.0.1")], records=records
-    )
+    return loopback_zone_text(ZONE, serial=next(_serials), records=records)
 
 
 def _serve(dns: AuthoritativeServer, body: dict[str, Any]) -> None:

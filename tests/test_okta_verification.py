@@ -27,7 +27,11 @@ from okta_custom_domain.okta.verification import (
     verify_and_wait,
 )
 from okta_custom_domain.okta.verification_provider import OktaDomainVerificationProvider
-from okta_custom_domain.testing.dns_server import AuthoritativeServer, ZoneRecord, zone_text
+from okta_custom_domain.testing.dns_server import (
+    AuthoritativeServer,
+    ZoneRecord,
+    loopback_zone_text,
+)
 from okta_custom_domain.testing.fake_okta import FakeOkta
 from okta_fixtures import FakeTime, pem_pair  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest
 from pulumi.dynamic import ConfigureRequest
@@ -53,9 +57,7 @@ def fake(dns_server: AuthoritativeServer) -> Iterator[FakeOkta]:
 
 
 def _zone(records: list[ZoneRecord]) -> str:
-    return zone_text(
-        ZONE, serial=next(_serials), nameservers=[(f"ns1.{ZONE}", "127.0.0.1")], records=records
-    )
+    return loopback_zone_text(ZONE, serial=next(_serials), records=records)
 
 
 def okta_records(fake: FakeOkta, domain_id: str) -> list[dict[str, str]]:

@@ -40,9 +40,7 @@ def server() -> Iterator[dns_server.AuthoritativeServer]:
         "127.0.0.1", tsig=dns_server.TsigKey(KEY_NAME, "hmac-sha256", SECRET)
     )
     for zone in (ZONE, f"other-{ZONE}"):
-        knot.add_zone(
-            zone, dns_server.zone_text(zone, serial=1, nameservers=[(f"ns1.{zone}", "127.0.0.1")])
-        )
+        knot.add_zone(zone, dns_server.loopback_zone_text(zone))
     with knot:
         yield knot
 

@@ -35,9 +35,7 @@ def server() -> Iterator[dns_server.AuthoritativeServer]:
     knot = dns_server.AuthoritativeServer(
         "127.0.0.1", tsig=dns_server.TsigKey(KEY_NAME, "hmac-sha256", SECRET)
     )
-    knot.add_zone(
-        ZONE, dns_server.zone_text(ZONE, serial=1, nameservers=[(f"ns1.{ZONE}", "127.0.0.1")])
-    )
+    knot.add_zone(ZONE, dns_server.loopback_zone_text(ZONE))
     with knot:
         yield knot
 

@@ -103,9 +103,7 @@ class EngineLab(StartStop):
         self.dns.stop()
 
     def _zone_text(self, zone: str) -> str:
-        return dns_server.zone_text(
-            zone, serial=1, nameservers=[(f"ns1.{zone}", LAB_ADDRESS)], soa_minimum=5, ttl=60
-        )
+        return dns_server.loopback_zone_text(zone, address=LAB_ADDRESS, soa_minimum=5, ttl=60)
 
     def _install_doubles(self) -> None:
         from okta_custom_domain.testing.plugins import cloudflare as cloudflare_double

@@ -27,6 +27,7 @@ from okta_custom_domain.testing.dns_server.unbound import (
 )
 from okta_custom_domain.testing.dns_server.zones import (
     ZoneRecord,
+    loopback_zone_text,
     query_values,
     soa_serial_of,
     zone_text,
@@ -48,6 +49,7 @@ __all__ = [
     "find_unbound",
     "free_port",
     "free_port_on_all",
+    "loopback_zone_text",
     "query_values",
     "soa_serial_of",
     "zone_text",

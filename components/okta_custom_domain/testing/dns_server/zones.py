@@ -54,6 +54,21 @@ def zone_text(
     return "\n".join(lines) + "\n"
 
 
+def loopback_zone_text(
+    zone: str,
+    *,
+    serial: int = 1,
+    records: Sequence[ZoneRecord] = (),
+    address: str = "127.0.0.1",
+    **options: int,
+) -> str:
+    """Zone text for a zone whose one name server, ``ns1.<zone>``, answers on ``address``
+    (the usual test zone); ``options`` go to :func:`zone_text` (``soa_minimum``, ``ttl``)."""
+    return zone_text(
+        zone, serial=serial, nameservers=[(f"ns1.{zone}", address)], records=records, **options
+    )
+
+
 def query_values(address: str, port: int, fqdn: str, rtype: str) -> list[str]:
     """What the server at ``address:port`` answers for ``fqdn`` ``rtype`` (empty when nothing).
 

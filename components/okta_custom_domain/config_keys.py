@@ -23,3 +23,5 @@ DNS_KEYS: dict[str, tuple[str, ...]] = {
 }
 READINESS_KEYS = ("timeout", "interval", "resolver", "dnsPort", "nameservers", "validatingResolver")
 CERTIFICATE_KEYS = ("certificate", "certificateChain", "privateKey")
+SECRET_KEYS = frozenset({"apiToken", "privateKey", "keySecret"})
+"""The keys whose values are secrets (set with ``pulumi config set --secret``)."""

@@ -12,6 +12,7 @@ Everything else (engine, state, secrets, plugins, the dynamic-provider host) is 
 
 from __future__ import annotations
 
+import functools
 import os
 import runpy
 import subprocess
@@ -22,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from pulumi import automation as auto
+
+from okta_custom_domain.config_keys import SECRET_KEYS
 
 PROJECT_NAME = "okta-custom-domain"
 PASSPHRASE = "offline-engine-passphrase"
@@ -34,9 +37,6 @@ OFFLINE_ENV = {
     "NO_COLOR": "1",
 }
 """Every switch that keeps the CLI off the network, plus passphrase secrets."""
-
-SECRET_KEYS = frozenset({"apiToken", "privateKey", "keySecret", "clientSecret"})
-"""Config leaves set with ``--secret`` when a structured value is flattened."""
 
 
 class ToolchainError(RuntimeError):
@@ -115,8 +115,9 @@ class OfflineEngine:
             f"    virtualenv: {self.virtualenv}\n"
         )
 
-    @property
+    @functools.cached_property
     def command(self) -> auto.PulumiCommand:
+        """The CLI (constructing it runs ``pulumi version``: once per engine, not per stack)."""
         return auto.PulumiCommand(root=str(self.bin_dir.parent), skip_version_check=True)
 
     def environment(self) -> dict[str, str]:

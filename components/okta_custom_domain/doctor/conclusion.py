@@ -24,6 +24,7 @@ class VerdictCode(StrEnum):
     REGISTRAR_APPENDED_ZONE = "registrar_appended_zone"
     PROXIED_CNAME = "proxied_cname"
     QUOTED_TXT = "quoted_txt"
+    TXT_WHITESPACE = "txt_whitespace"
     TXT_REGENERATED = "txt_regenerated"
     WRONG_TXT = "wrong_txt"
     MULTIPLE_TXT = "multiple_txt"

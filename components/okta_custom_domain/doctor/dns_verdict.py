@@ -183,6 +183,7 @@ HANDLERS: dict[CauseCode, Handler] = {
     CauseCode.ZONE_APPENDED_TWICE: _appended_twice,
     CauseCode.PROXIED_CNAME: _as_is(VerdictCode.PROXIED_CNAME),
     CauseCode.QUOTED_TXT: _as_is(VerdictCode.QUOTED_TXT),
+    CauseCode.TXT_WHITESPACE: _as_is(VerdictCode.TXT_WHITESPACE),
     CauseCode.WRONG_VALUE: _wrong_value,
     CauseCode.MULTIPLE_TXT: _wrong_value,
     CauseCode.MISSING_EVERYWHERE: _missing,

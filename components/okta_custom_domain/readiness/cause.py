@@ -26,6 +26,7 @@ class CauseCode(StrEnum):
     ZONE_APPENDED_TWICE = "zone_appended_twice"
     PROXIED_CNAME = "proxied_cname"
     QUOTED_TXT = "quoted_txt"
+    TXT_WHITESPACE = "txt_whitespace"
     WRONG_VALUE = "wrong_value"
     MULTIPLE_TXT = "multiple_txt"
     MISSING_EVERYWHERE = "missing_everywhere"

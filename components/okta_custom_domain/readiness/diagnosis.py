@@ -15,6 +15,16 @@ import dns.name
 from okta_custom_domain.readiness.cause import Cause, CauseCode
 from okta_custom_domain.readiness.report import ReadinessReport, RecordReport, ServerAnswer
 from okta_custom_domain.readiness.server_faults import server_faults
+from okta_custom_domain.readiness.txt_rules import multiple_txt, pasted_txt
+from okta_custom_domain.readiness.wording import (
+    found_values,
+    hosts,
+    record_row,
+    relative_or_fqdn,
+    show,
+    value_cause,
+    with_serials,
+)
 
 LETS_ENCRYPT_CAA = "letsencrypt.org"
 DISCOVERY_NEXT_STEP = (
@@ -24,32 +34,6 @@ DISCOVERY_NEXT_STEP = (
 
 #: A per-record rule: (record, servers serving it, servers not serving it) -> a cause or None.
 RecordRule = Callable[[RecordReport, list[ServerAnswer], list[ServerAnswer]], Cause | None]
-
-
-def relative_or_fqdn(fqdn: str, zone: str | None) -> str:
-    """``fqdn`` relative to ``zone`` (what a registrar form wants), or unchanged outside it."""
-    if zone and fqdn.endswith("." + zone):
-        return fqdn[: -len(zone) - 1]
-    return fqdn
-
-
-def record_row(record: RecordReport) -> str:
-    """The record as a person types it: ``TXT `label` = `value```, ``CNAME `label` -> `t```."""
-    arrow = "->" if record.record.rtype == "CNAME" else "="
-    relative = relative_or_fqdn(record.record.fqdn, record.zone)
-    return f"{record.record.rtype} `{relative}` {arrow} `{record.record.value}`"
-
-
-def _servers(answers: list[ServerAnswer]) -> str:
-    return ", ".join(answer.label_with_serial() for answer in answers)
-
-
-def _hosts(answers: list[ServerAnswer]) -> str:
-    return ", ".join(answer.label().split(" ", 1)[0] for answer in answers)
-
-
-def _show(values: list[str]) -> str:
-    return ", ".join(repr(value) for value in values) if values else "nothing"
 
 
 def caa_allows_letsencrypt(records: list[str]) -> bool:
@@ -91,7 +75,7 @@ def _zone_appended_twice(
     relative = relative_or_fqdn(record.record.fqdn, record.zone)
     return Cause(
         CauseCode.ZONE_APPENDED_TWICE,
-        f"{label} is missing, but {name} exists ({_show(doubled['found'])}): the zone "
+        f"{label} is missing, but {name} exists ({show(doubled['found'])}): the zone "
         f"{record.zone} was appended to a full name. Your DNS provider wants the name relative "
         f"to the zone (enter {relative!r}, or the full name with a trailing dot, "
         f"{record.record.fqdn + '.'!r}).",
@@ -111,17 +95,17 @@ def lagging_cause(
     bad_serials = sorted({a.soa_serial for a in bad if a.soa_serial is not None})
     if serials_behind(bad_serials, good_serials):
         reason = "lagging behind (older SOA serial): the zone transfer has not reached it yet"
-        step = f"wait for {_hosts(bad)}, or check NOTIFY and zone transfers from the primary"
+        step = f"wait for {hosts(bad)}, or check NOTIFY and zone transfers from the primary"
     else:
         reason = "the servers disagree"
         step = (
-            f"make {_hosts(bad)} serve the same zone data as {_hosts(good)} (same primary: "
+            f"make {hosts(bad)} serve the same zone data as {hosts(good)} (same primary: "
             "check zone transfers and where the record was written)"
         )
     return Cause(
         CauseCode.LAGGING_SERVER,
-        f"{record.record.label()} is served by {_servers(good)} but not by {_servers(bad)} "
-        f"(found there: {_show([v for a in bad for v in a.answer])}): {reason}.",
+        f"{record.record.label()} is served by {with_serials(good)} but not by {with_serials(bad)} "
+        f"(found there: {show([v for a in bad for v in a.answer])}): {reason}.",
         step,
         record=record.record.label(),
         details={
@@ -133,73 +117,23 @@ def lagging_cause(
     )
 
 
-def _found(bad: list[ServerAnswer]) -> list[str]:
-    return sorted({value for a in bad for value in a.answer})
-
-
-def _value_cause(
-    code: CauseCode, record: RecordReport, bad: list[ServerAnswer], summary: str, step: str
-) -> Cause:
-    """A cause about the value a record has: what was expected, what was found."""
-    details = {"expected": record.record.value, "found": _found(bad)}
-    return Cause(code, summary, step, record=record.record.label(), details=details)
-
-
-def _quoted_txt(
-    record: RecordReport, good: list[ServerAnswer], bad: list[ServerAnswer]
-) -> Cause | None:
-    expected = record.record.value
-    quoted = [v for v in _found(bad) if v != expected and v.strip("\"'") == expected]
-    if record.record.rtype != "TXT" or not quoted:
-        return None
-    return _value_cause(
-        CauseCode.QUOTED_TXT,
-        record,
-        bad,
-        f"{record.record.label()} contains literal quote characters: found {_show(quoted)}, "
-        f"expected {expected!r}. Your DNS provider stored the quotes as part of the value.",
-        f"enter the TXT value without quotes: `{expected}`",
-    )
-
-
-def _multiple_txt(
-    record: RecordReport, good: list[ServerAnswer], bad: list[ServerAnswer]
-) -> Cause | None:
-    found, expected = _found(bad), record.record.value
-    if record.record.rtype != "TXT" or len(found) < 2:
-        return None
-    among = (
-        f"the expected {expected!r} is among them"
-        if expected in found
-        else f"none is the expected {expected!r}"
-    )
-    return _value_cause(
-        CauseCode.MULTIPLE_TXT,
-        record,
-        bad,
-        f"{record.record.label()} has {len(found)} TXT values ({_show(found)}); {among}.",
-        f"delete the other TXT values at `{relative_or_fqdn(record.record.fqdn, record.zone)}`; "
-        f"keep only `{expected}`",
-    )
-
-
 def _wrong_value(
     record: RecordReport, good: list[ServerAnswer], bad: list[ServerAnswer]
 ) -> Cause | None:
-    found, expected = _found(bad), record.record.value
+    found, expected = found_values(bad), record.record.value
     if not found:
         return None
     relative = relative_or_fqdn(record.record.fqdn, record.zone)
     if record.record.rtype == "TXT":
         summary = (
-            f"{record.record.label()} has a stale or wrong value: found {_show(found)}, "
+            f"{record.record.label()} has a stale or wrong value: found {show(found)}, "
             f"expected {expected!r}. Okta regenerates the TXT value after a failed verification."
         )
         step = f"set TXT `{relative}` to `{expected}`"
     else:
-        summary = f"{record.record.label()} points to {_show(found)}, expected {expected!r}."
+        summary = f"{record.record.label()} points to {show(found)}, expected {expected!r}."
         step = f"point CNAME `{relative}` to `{expected}`"
-    return _value_cause(CauseCode.WRONG_VALUE, record, bad, summary, step)
+    return value_cause(CauseCode.WRONG_VALUE, record, bad, summary, step)
 
 
 def _proxied_cname(
@@ -211,7 +145,7 @@ def _proxied_cname(
     relative = relative_or_fqdn(record.record.fqdn, record.zone)
     return Cause(
         CauseCode.PROXIED_CNAME,
-        f"{record.record.label()} answers address records ({_show(addresses)}) instead of the "
+        f"{record.record.label()} answers address records ({show(addresses)}) instead of the "
         f"CNAME to {record.record.value!r}: the record is proxied or flattened (Cloudflare "
         "'proxied', ALIAS/ANAME or CNAME flattening).",
         f"make `{relative}` a DNS-only CNAME to `{record.record.value}` (Cloudflare: "
@@ -230,7 +164,7 @@ def _missing_everywhere(
     name = f" (name {relative!r} in zone {record.zone})" if record.zone else ""
     return Cause(
         CauseCode.MISSING_EVERYWHERE,
-        f"{record.record.label()}{name} is on no authoritative server yet: {_servers(bad)} "
+        f"{record.record.label()}{name} is on no authoritative server yet: {with_serials(bad)} "
         f"answer {'/'.join(sorted({a.rcode or '?' for a in bad}))}{extra}.",
         f"create {record_row(record)}" + (f" in zone {record.zone}" if record.zone else ""),
         record=record.record.label(),
@@ -241,8 +175,8 @@ def _missing_everywhere(
 RECORD_RULES: tuple[RecordRule, ...] = (
     _zone_appended_twice,
     lagging_cause,
-    _quoted_txt,
-    _multiple_txt,
+    pasted_txt,
+    multiple_txt,
     _wrong_value,
     _proxied_cname,
     _missing_everywhere,

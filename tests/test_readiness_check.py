@@ -238,8 +238,8 @@ def test_discovered_name_server_without_a_listener(dns_zone: TwoServerZone) -> N
     )
     report = check(dns_zone)
     assert not report.ready
-    assert codes(report) == ["timeout"]
-    assert f"ns3.example.test 127.0.0.5:{dns_zone.port}" in report.causes[0].message
+    assert codes(report) == ["connection_refused"]
+    assert f"ns3.example.test 127.0.0.5:{dns_zone.port} refused" in report.causes[0].message
 
 
 def test_discovery_failure_is_a_cause_not_a_crash(silent_udp: tuple[str, int]) -> None:

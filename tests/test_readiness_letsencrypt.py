@@ -5,17 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from dns_fixtures import (  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest
     CNAME_TARGET,
     TXT_VALUE,
+    correct_zone_records,
     discovery_options,
     dns_zone,
     expected_records,
+    silent_udp,
 )
-from okta_custom_domain.readiness import ReadinessReport, check_records
+from okta_custom_domain.readiness import (
+    ReadinessReport,
+    ReadinessTimeout,
+    check_records,
+    wait_until_ready,
+)
 from okta_custom_domain.testing.dns_server import TwoServerZone, ZoneRecord
 
-__all__ = ["dns_zone"]  # fixtures used by name below
+__all__ = ["dns_zone", "silent_udp"]  # fixtures used by name below
 
 
 def check(zone: TwoServerZone, records: list[dict[str, str]] | None = None) -> ReadinessReport:
@@ -50,3 +58,39 @@ def test_quotes_and_a_trailing_space_are_both_named(dns_zone: TwoServerZone) -> 
     )
     message = only_cause(check(dns_zone), "quoted_txt")
     assert "quote" in message and "space at the end" in message
+
+
+def test_a_silent_server_cannot_stretch_the_wait_past_its_timeout(
+    dns_zone: TwoServerZone, silent_udp: tuple[str, int]
+) -> None:
+    """Each attempt is cut to the time left: one short attempt, not 3 x 2 s, on the dead one."""
+    dns_zone.set_records(correct_zone_records())
+    address, port = silent_udp
+    with pytest.raises(ReadinessTimeout) as raised:
+        wait_until_ready(
+            expected_records(),
+            nameservers=[*dns_zone.nameserver_specs(), f"{address}:{port}"],
+            timeout=1.0,
+            interval=0.5,
+            query_timeout=2.0,
+            retries=2,
+        )
+    silent = [s for r in raised.value.report.records for s in r.servers if s.port == port]
+    assert silent and all(s.error_kind == "timeout" for s in silent)
+    assert all("tried 1 times" in (s.error or "") for s in silent), silent
+    assert raised.value.polls == 1
+    assert f"{address}:{port} did not answer" in str(raised.value)
+
+
+def test_a_refused_connection_is_not_called_a_timeout(dns_zone: TwoServerZone) -> None:
+    dns_zone.set_records(correct_zone_records())
+    closed = f"127.0.0.6:{dns_zone.port}"  # nothing listens there: ICMP port unreachable
+    report = check_records(
+        expected_records(),
+        nameservers=[*dns_zone.nameserver_specs(), closed],
+        query_timeout=2.0,
+        retries=2,
+    )
+    message = only_cause(report, "connection_refused")
+    assert f"{closed} refused the connection" in message
+    assert f"start the dns server on {closed}" in message.lower()

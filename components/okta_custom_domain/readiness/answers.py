@@ -76,6 +76,7 @@ def server_answer(
         soa_serial=serial,
         elapsed_ms=result.elapsed_ms,
         error=result.error,
+        error_kind=result.error_kind,
         tcp=result.tcp,
         matches=matches,
     )

@@ -21,6 +21,7 @@ class CauseCode(StrEnum):
     REFUSED = "refused"
     NOT_AUTHORITATIVE = "not_authoritative"
     SERVFAIL = "servfail"
+    CONNECTION_REFUSED = "connection_refused"
     TIMEOUT = "timeout"
     NAMESERVER_UNRESOLVABLE = "nameserver_unresolvable"
     ZONE_APPENDED_TWICE = "zone_appended_twice"
@@ -51,6 +52,7 @@ _LAME = frozenset(
         CauseCode.REFUSED,
         CauseCode.NOT_AUTHORITATIVE,
         CauseCode.SERVFAIL,
+        CauseCode.CONNECTION_REFUSED,
         CauseCode.TIMEOUT,
         CauseCode.NAMESERVER_UNRESOLVABLE,
     }

@@ -14,6 +14,7 @@ from collections.abc import Coroutine, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+import dns.asyncresolver
 import dns.name
 import dns.rdatatype
 
@@ -30,7 +31,7 @@ from okta_custom_domain.readiness.discovery import (
     zone_nameservers,
 )
 from okta_custom_domain.readiness.options import CheckOptions, DnsOptions, make_options
-from okta_custom_domain.readiness.query import QueryResult, QueryStats, ask
+from okta_custom_domain.readiness.query import MIN_ATTEMPT, QueryResult, QueryStats, ask
 from okta_custom_domain.readiness.records import ExpectedRecord, parse_records
 from okta_custom_domain.readiness.report import ReadinessReport, RecordReport, ZoneReport
 
@@ -48,6 +49,7 @@ class ReadinessChecker:
         self.options = options
         self._zones: dict[str, ZoneServers] | None = None
         self.discovery_queries = 0
+        self._deadline: float | None = None
 
     async def _ask(
         self,
@@ -67,7 +69,19 @@ class ReadinessChecker:
             retries=self.options.retries,
             recursion=recursion,
             stats=stats,
+            deadline=self._deadline,
         )
+
+    def _resolver(self, resolver: str | None) -> dns.asyncresolver.Resolver:
+        """A discovery resolver whose lifetime ends at the poll's deadline, if sooner."""
+        stub = make_resolver(
+            resolver, timeout=self.options.query_timeout, retries=self.options.retries
+        )
+        if self._deadline is not None:
+            left = max(MIN_ATTEMPT, self._deadline - time.monotonic())
+            stub.lifetime = min(stub.lifetime, left)
+            stub.timeout = min(stub.timeout, stub.lifetime)
+        return stub
 
     async def discover(self) -> dict[str, ZoneServers]:
         """Map each record's fqdn to the zone and the addresses to query (cached)."""
@@ -76,18 +90,14 @@ class ReadinessChecker:
         options = self.options
         stub = None
         if options.resolver is not None or options.nameservers is None:
-            stub = make_resolver(
-                options.resolver, timeout=options.query_timeout, retries=options.retries
-            )
+            stub = self._resolver(options.resolver)
         by_name: dict[str, ZoneServers] = {}
         if options.nameservers is not None:
             servers = await fixed_nameservers(options.nameservers, stub, options.dns_port)
             zone_stub = stub
             if zone_stub is None:
                 first = servers[0]
-                zone_stub = make_resolver(
-                    first.endpoint, timeout=options.query_timeout, retries=options.retries
-                )
+                zone_stub = self._resolver(first.endpoint)
             for record in self.records:
                 try:
                     zone: str | None = await find_zone(record.fqdn, zone_stub)
@@ -105,8 +115,13 @@ class ReadinessChecker:
         self._zones = by_name
         return by_name
 
-    async def check(self) -> ReadinessReport:
-        """One poll: every record on every server, then the diagnosis."""
+    async def check(self, deadline: float | None = None) -> ReadinessReport:
+        """One poll: every record on every server, then the diagnosis.
+
+        ``deadline`` (``time.monotonic()``) caps every query of the poll: a wait's timeout
+        holds even when a server is silent.
+        """
+        self._deadline = deadline
         started = time.perf_counter()
         checked_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         try:

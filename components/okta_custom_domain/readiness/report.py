@@ -28,6 +28,7 @@ class ServerAnswer:
     soa_serial: int | None = None
     elapsed_ms: float = 0.0
     error: str | None = None
+    error_kind: str | None = None
     tcp: bool = False
     matches: bool = False
 

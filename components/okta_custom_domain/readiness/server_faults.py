@@ -42,11 +42,23 @@ def _serve_it(fault: Fault) -> str:
 
 FAULTS: tuple[FaultKind, ...] = (
     FaultKind(
+        CauseCode.CONNECTION_REFUSED,
+        lambda a: a.error_kind == "refused",
+        lambda f: (
+            f"{f.label} refused the connection for {f.names} ({f.answer.error}): no DNS server "
+            "runs at that address and port."
+        ),
+        lambda f: (
+            f"start the DNS server on {f.answer.endpoint} (or fix the port or the address the "
+            f"zone's NS set gives for {f.host}); {_EVERY}"
+        ),
+    ),
+    FaultKind(
         CauseCode.TIMEOUT,
         lambda a: a.error is not None,
         lambda f: (
             f"{f.label} did not answer ({f.answer.error}) for {f.names}: the server is down, "
-            "unreachable or a firewall drops DNS."
+            "silent, or a firewall drops DNS."
         ),
         lambda f: f"make {f.host} answer (or remove it from the zone's NS set); {_EVERY}",
     ),

@@ -55,8 +55,8 @@ def validate_timing(timeout: float, interval: float, max_interval: float) -> Non
     parsers.seconds(interval, "interval")
     if parsers.seconds(max_interval, "max_interval") < interval:
         raise parsers.InputError(
-            "max_interval", f"{max_interval!r} is below interval {interval!r}; raise it or lower "
-            "interval"
+            "max_interval",
+            f"{max_interval!r} is below interval {interval!r}; raise it or lower interval",
         )
 
 
@@ -84,7 +84,7 @@ async def poll_until_ready(
     current = interval
     polls = 0
     while True:
-        report = await checker.check()
+        report = await checker.check(deadline)
         polls += 1
         now = time.monotonic()
         if progress is not None:

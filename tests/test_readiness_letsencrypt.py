@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from dns_fixtures import (  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest
     CNAME_TARGET,
+    DOMAIN,
+    TXT_NAME,
     TXT_VALUE,
     correct_zone_records,
     discovery_options,
@@ -94,3 +96,49 @@ def test_a_refused_connection_is_not_called_a_timeout(dns_zone: TwoServerZone) -
     message = only_cause(report, "connection_refused")
     assert f"{closed} refused the connection" in message
     assert f"start the dns server on {closed}" in message.lower()
+
+
+def causes_by_record(report: ReadinessReport) -> dict[str | None, str]:
+    return {cause.record: cause.code for cause in report.causes}
+
+
+def test_a_wildcard_address_in_place_of_a_missing_cname_is_not_called_proxied(
+    dns_zone: TwoServerZone,
+) -> None:
+    """``* A`` answers for ``login`` only while nothing exists at or below ``login``."""
+    dns_zone.set_records([ZoneRecord("*", "A", "192.0.2.80")])
+    report = check(dns_zone)
+    assert causes_by_record(report) == {
+        f"CNAME {DOMAIN}": "wildcard_in_place",
+        f"TXT {TXT_NAME}": "missing_everywhere",
+    }, report.diagnosis
+    cname = report.causes[0]
+    assert "`*.example.test` answers in its place" in cname.message
+    assert "192.0.2.80" in cname.message and "proxied" not in cname.message
+    assert cname.next_step.startswith(f"create CNAME `login` -> `{CNAME_TARGET}` in zone")
+
+
+def test_a_wildcard_txt_answering_for_the_challenge_is_not_a_stale_value(
+    dns_zone: TwoServerZone,
+) -> None:
+    dns_zone.set_records([ZoneRecord("*", "TXT", '"v=spf1 -all"')])
+    report = check(dns_zone)
+    assert causes_by_record(report) == {
+        f"CNAME {DOMAIN}": "missing_everywhere",
+        f"TXT {TXT_NAME}": "wildcard_in_place",
+    }, report.diagnosis
+    txt = next(c for c in report.causes if c.code == "wildcard_in_place")
+    assert "'v=spf1 -all'" in txt.message and "stale" not in txt.message
+    assert f"create TXT `_acme-challenge.login` = `{TXT_VALUE}`" in txt.next_step
+
+
+def test_a_wildcard_elsewhere_is_not_the_zone_appended_twice(dns_zone: TwoServerZone) -> None:
+    """``*.example.test`` answers for ``..login.example.test.example.test`` too."""
+    dns_zone.set_records(
+        [
+            ZoneRecord("login", "CNAME", f"{CNAME_TARGET}."),
+            ZoneRecord("*", "TXT", '"v=spf1 -all"'),
+        ]
+    )
+    message = only_cause(check(dns_zone), "missing_everywhere")
+    assert "appended" not in message

@@ -22,6 +22,7 @@ class VerdictCode(StrEnum):
     DNS_NOT_FOUND = "dns_not_found"
     LAME_SERVER = "lame_server"
     REGISTRAR_APPENDED_ZONE = "registrar_appended_zone"
+    WILDCARD_IN_PLACE = "wildcard_in_place"
     PROXIED_CNAME = "proxied_cname"
     QUOTED_TXT = "quoted_txt"
     TXT_WHITESPACE = "txt_whitespace"

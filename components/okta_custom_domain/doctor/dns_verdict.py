@@ -181,6 +181,7 @@ HANDLERS: dict[CauseCode, Handler] = {
     **{code: _lame for code in CauseCode if code.lame_server},
     CauseCode.DISCOVERY_FAILED: _dns_not_found,
     CauseCode.ZONE_APPENDED_TWICE: _appended_twice,
+    CauseCode.WILDCARD_IN_PLACE: _as_is(VerdictCode.WILDCARD_IN_PLACE),
     CauseCode.PROXIED_CNAME: _as_is(VerdictCode.PROXIED_CNAME),
     CauseCode.QUOTED_TXT: _as_is(VerdictCode.QUOTED_TXT),
     CauseCode.TXT_WHITESPACE: _as_is(VerdictCode.TXT_WHITESPACE),

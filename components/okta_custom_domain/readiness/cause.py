@@ -25,6 +25,7 @@ class CauseCode(StrEnum):
     TIMEOUT = "timeout"
     NAMESERVER_UNRESOLVABLE = "nameserver_unresolvable"
     ZONE_APPENDED_TWICE = "zone_appended_twice"
+    WILDCARD_IN_PLACE = "wildcard_in_place"
     PROXIED_CNAME = "proxied_cname"
     QUOTED_TXT = "quoted_txt"
     TXT_WHITESPACE = "txt_whitespace"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Coroutine, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +18,7 @@ import dns.asyncresolver
 import dns.name
 import dns.rdatatype
 
-from okta_custom_domain.readiness.answers import record_values, server_answer
+from okta_custom_domain.readiness.answers import server_answer
 from okta_custom_domain.readiness.diagnosis import diagnose, discovery_failed
 from okta_custom_domain.readiness.discovery import (
     DiscoveryError,
@@ -30,10 +30,12 @@ from okta_custom_domain.readiness.discovery import (
     parse_host_port,
     zone_nameservers,
 )
+from okta_custom_domain.readiness.misplaced import misplaced_probes
 from okta_custom_domain.readiness.options import CheckOptions, DnsOptions, make_options
 from okta_custom_domain.readiness.query import MIN_ATTEMPT, QueryResult, QueryStats, ask
 from okta_custom_domain.readiness.records import ExpectedRecord, parse_records
 from okta_custom_domain.readiness.report import ReadinessReport, RecordReport, ZoneReport
+from okta_custom_domain.readiness.wildcards import wildcard_answer
 
 if TYPE_CHECKING:
     from typing import Unpack  # 3.11+; only read by the type checker (requires-python 3.10)
@@ -219,39 +221,28 @@ class ReadinessChecker:
     async def _probe_missing(
         self, report: RecordReport, zs: ZoneServers, stats: QueryStats
     ) -> dict[str, Any]:
-        """Follow-up looks on one server that answered without the record."""
-        probes: dict[str, Any] = {}
-        silent = [
+        """Follow-up looks, on one server that answered without the record."""
+        answering = [
             (server, answer)
             for server, answer in zip(zs.nameservers, report.servers, strict=True)
-            if answer.authoritative
-            and not answer.answer
-            and answer.rcode in ("NOERROR", "NXDOMAIN")
+            if answer.authoritative and answer.rcode in ("NOERROR", "NXDOMAIN")
         ]
-        if not silent:
-            return probes
-        server, _ = silent[0]
-        record = report.record
-        lookups: list[Coroutine[Any, Any, QueryResult]] = []
-        doubled = f"{record.fqdn}.{zs.zone}" if zs.zone else None
-        if doubled:
-            lookups.append(self._ask(doubled, record.rtype, server, stats))
-        if record.rtype == "CNAME":
-            lookups.append(self._ask(record.fqdn, "A", server, stats))
-            lookups.append(self._ask(record.fqdn, "AAAA", server, stats))
-        results = list(await asyncio.gather(*lookups))
-        if doubled:
-            found = results.pop(0)
-            values = record_values(record.rtype, found)
-            probes["doubled_name"] = {
-                "name": doubled,
-                "server": server.label(),
-                "found": values,
-            }
-        if record.rtype == "CNAME":
-            addresses = [text for result in results for text in result.answer_texts("A")]
-            addresses += [text for result in results for text in result.answer_texts("AAAA")]
-            probes["address_records"] = {"server": server.label(), "found": addresses}
+        if not answering:
+            return {}
+        server, answer = answering[0]
+
+        async def ask(qname: str, rdtype: str) -> QueryResult:
+            return await self._ask(qname, rdtype, server, stats)
+
+        probes = await misplaced_probes(ask, report.record, zs.zone, answer, server.label())
+        found, rdtype = answer.answer, report.record.rtype
+        addresses = (probes.get("address_records") or {}).get("found") or []
+        if not found and addresses:
+            v4 = [address for address in addresses if ":" not in address]
+            found, rdtype = (v4, "A") if v4 else (addresses, "AAAA")
+        wildcard = await wildcard_answer(ask, report.record.fqdn, rdtype, found, zs.zone)
+        if wildcard:
+            probes["wildcard"] = wildcard
         return probes
 
     async def _probe_caa(

@@ -16,6 +16,7 @@ from okta_custom_domain.readiness.cause import Cause, CauseCode
 from okta_custom_domain.readiness.report import ReadinessReport, RecordReport, ServerAnswer
 from okta_custom_domain.readiness.server_faults import server_faults
 from okta_custom_domain.readiness.txt_rules import multiple_txt, pasted_txt
+from okta_custom_domain.readiness.wildcards import wildcard_in_place
 from okta_custom_domain.readiness.wording import (
     found_values,
     hosts,
@@ -175,6 +176,7 @@ def _missing_everywhere(
 RECORD_RULES: tuple[RecordRule, ...] = (
     _zone_appended_twice,
     lagging_cause,
+    wildcard_in_place,
     pasted_txt,
     multiple_txt,
     _wrong_value,

@@ -10,6 +10,7 @@ import dns.name
 import dns.rcode
 import dns.rdatatype
 
+from okta_custom_domain.readiness.cname_chain import chain_in_reply
 from okta_custom_domain.readiness.discovery import NameServer
 from okta_custom_domain.readiness.query import QueryResult
 from okta_custom_domain.readiness.records import ExpectedRecord
@@ -17,9 +18,10 @@ from okta_custom_domain.readiness.report import ServerAnswer
 
 
 def _txt_values(result: QueryResult) -> list[str]:
+    """The TXT strings at the query name, or at the end of the CNAME chain the reply shows."""
     if result.reply is None:
         return []
-    qname = dns.name.from_text(result.qname)
+    qname = dns.name.from_text(chain_in_reply(result.reply, result.qname).target)
     values = []
     for rrset in result.reply.answer:
         if rrset.rdtype == dns.rdatatype.TXT and rrset.name == qname:
@@ -59,6 +61,7 @@ def server_answer(
 ) -> ServerAnswer:
     """Turn one query result into the report's view, deciding whether it matches."""
     values = record_values(record.rtype, result)
+    chain = chain_in_reply(result.reply, record.fqdn) if record.rtype == "TXT" else None
     matches = (
         result.reply is not None
         and result.reply.rcode() == dns.rcode.NOERROR
@@ -77,6 +80,7 @@ def server_answer(
         elapsed_ms=result.elapsed_ms,
         error=result.error,
         error_kind=result.error_kind,
+        cname_chain=list(chain.names[1:]) if chain else [],
         tcp=result.tcp,
         matches=matches,
     )

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-import dns.asyncresolver
 import dns.name
 import dns.rdatatype
 
@@ -24,18 +23,15 @@ from okta_custom_domain.readiness.discovery import (
     DiscoveryError,
     NameServer,
     ZoneServers,
-    find_zone,
-    fixed_nameservers,
-    make_resolver,
     parse_host_port,
-    zone_nameservers,
 )
 from okta_custom_domain.readiness.misplaced import misplaced_probes
 from okta_custom_domain.readiness.options import CheckOptions, DnsOptions, make_options
-from okta_custom_domain.readiness.query import MIN_ATTEMPT, QueryResult, QueryStats, ask
+from okta_custom_domain.readiness.query import QueryResult, QueryStats, ask
 from okta_custom_domain.readiness.records import ExpectedRecord, parse_records
 from okta_custom_domain.readiness.report import ReadinessReport, RecordReport, ZoneReport
 from okta_custom_domain.readiness.wildcards import wildcard_answer
+from okta_custom_domain.readiness.zone_finder import ZoneFinder
 
 if TYPE_CHECKING:
     from typing import Unpack  # 3.11+; only read by the type checker (requires-python 3.10)
@@ -49,8 +45,7 @@ class ReadinessChecker:
     def __init__(self, records: Sequence[ExpectedRecord], options: CheckOptions) -> None:
         self.records = list(records)
         self.options = options
-        self._zones: dict[str, ZoneServers] | None = None
-        self.discovery_queries = 0
+        self.zones = ZoneFinder(options)
         self._deadline: float | None = None
 
     async def _ask(
@@ -74,48 +69,9 @@ class ReadinessChecker:
             deadline=self._deadline,
         )
 
-    def _resolver(self, resolver: str | None) -> dns.asyncresolver.Resolver:
-        """A discovery resolver whose lifetime ends at the poll's deadline, if sooner."""
-        stub = make_resolver(
-            resolver, timeout=self.options.query_timeout, retries=self.options.retries
-        )
-        if self._deadline is not None:
-            left = max(MIN_ATTEMPT, self._deadline - time.monotonic())
-            stub.lifetime = min(stub.lifetime, left)
-            stub.timeout = min(stub.timeout, stub.lifetime)
-        return stub
-
     async def discover(self) -> dict[str, ZoneServers]:
         """Map each record's fqdn to the zone and the addresses to query (cached)."""
-        if self._zones is not None:
-            return self._zones
-        options = self.options
-        stub = None
-        if options.resolver is not None or options.nameservers is None:
-            stub = self._resolver(options.resolver)
-        by_name: dict[str, ZoneServers] = {}
-        if options.nameservers is not None:
-            servers = await fixed_nameservers(options.nameservers, stub, options.dns_port)
-            zone_stub = stub
-            if zone_stub is None:
-                first = servers[0]
-                zone_stub = self._resolver(first.endpoint)
-            for record in self.records:
-                try:
-                    zone: str | None = await find_zone(record.fqdn, zone_stub)
-                except DiscoveryError:
-                    zone = None
-                by_name[record.fqdn] = ZoneServers(zone, servers)
-        else:
-            assert stub is not None
-            cache: dict[str, ZoneServers] = {}
-            for record in self.records:
-                zone_name = await find_zone(record.fqdn, stub)
-                if zone_name not in cache:
-                    cache[zone_name] = await zone_nameservers(zone_name, stub, options.dns_port)
-                by_name[record.fqdn] = cache[zone_name]
-        self._zones = by_name
-        return by_name
+        return {record.fqdn: await self.zones.servers_for(record.fqdn) for record in self.records}
 
     async def check(self, deadline: float | None = None) -> ReadinessReport:
         """One poll: every record on every server, then the diagnosis.
@@ -123,7 +79,7 @@ class ReadinessChecker:
         ``deadline`` (``time.monotonic()``) caps every query of the poll: a wait's timeout
         holds even when a server is silent.
         """
-        self._deadline = deadline
+        self._deadline = self.zones.deadline = deadline
         started = time.perf_counter()
         checked_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         try:

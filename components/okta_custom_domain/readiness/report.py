@@ -29,6 +29,7 @@ class ServerAnswer:
     elapsed_ms: float = 0.0
     error: str | None = None
     error_kind: str | None = None
+    cname_chain: list[str] = field(default_factory=list)  # the targets a TXT name's CNAME led to
     tcp: bool = False
     matches: bool = False
 
@@ -54,6 +55,24 @@ class RecordReport:
     zone: str | None
     servers: list[ServerAnswer] = field(default_factory=list)
     probes: dict[str, Any] = field(default_factory=dict)
+    delegated: RecordReport | None = None  # the TXT at the CNAME target, on its own zone
+
+    def with_delegated(self) -> list[RecordReport]:
+        """This record and, down the CNAME chain, the records it is delegated to."""
+        return [self, *(self.delegated.with_delegated() if self.delegated else [])]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.record.to_dict(),
+            "zone": self.zone,
+            "ready": self.ready,
+            "servers": [
+                {**asdict(server), "elapsed_ms": round(server.elapsed_ms, 1)}
+                for server in self.servers
+            ],
+            "probes": self.probes,
+            "delegated": self.delegated.to_dict() if self.delegated else None,
+        }
 
     @property
     def ready(self) -> bool:
@@ -116,6 +135,17 @@ class ReadinessReport:
             )
         return lines
 
+    @property
+    def notes(self) -> list[str]:
+        """Facts worth saying even when ready: records found at the end of a CNAME chain."""
+        return [
+            f"{record.record.label()}: TXT found at the CNAME target {end.record.fqdn} on "
+            f"every server of zone {end.zone}"
+            for record in self.records
+            if record.delegated is not None and record.ready
+            for end in record.with_delegated()[-1:]
+        ]
+
     def servers_checked(self) -> list[str]:
         """Every authoritative server asked, as ``ns-name address:port``."""
         seen: dict[str, None] = {}
@@ -129,7 +159,8 @@ class ReadinessReport:
         total = len(self.records)
         done = sum(1 for r in self.records if r.ready)
         if self.ready:
-            return f"ready: {total}/{total} records on every authoritative server"
+            notes = "".join(f"; {note}" for note in self.notes)
+            return f"ready: {total}/{total} records on every authoritative server{notes}"
         parts = []
         for record in self.records:
             if record.ready:
@@ -151,24 +182,13 @@ class ReadinessReport:
             "negative_cache_seconds": self.negative_cache_seconds,
             "servers_checked": self.servers_checked(),
             "diagnosis": self.diagnosis,
+            "notes": self.notes,
             "causes": [cause.to_dict() for cause in self.causes],
             "zones": [
                 {**asdict(zone), "negative_cache_seconds": zone.negative_cache_seconds}
                 for zone in self.zones
             ],
-            "records": [
-                {
-                    **record.record.to_dict(),
-                    "zone": record.zone,
-                    "ready": record.ready,
-                    "servers": [
-                        {**asdict(server), "elapsed_ms": round(server.elapsed_ms, 1)}
-                        for server in record.servers
-                    ],
-                    "probes": record.probes,
-                }
-                for record in self.records
-            ],
+            "records": [record.to_dict() for record in self.records],
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:

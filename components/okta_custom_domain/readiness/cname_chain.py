@@ -1,0 +1,61 @@
+"""The CNAME chain a reply shows for a name: followed hop by hop, loops detected.
+
+Let's Encrypt follows a CNAME at the challenge name (acme-dns, Cloudflare's DCV delegation, a
+separate "challenges" zone), so the check must too. A server that holds the target in its own
+zones puts the target's records in the same answer; otherwise the chain ends at a name the
+server does not serve, and ``delegation`` asks that name's own zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dns.message
+import dns.name
+import dns.rdatatype
+
+#: The longest chain followed (hops), like resolvers' limits: longer chains are reported.
+MAX_HOPS = 8
+
+
+@dataclass(frozen=True)
+class Chain:
+    """The names from the queried one to the last target (``names[0]`` is the query name)."""
+
+    names: tuple[str, ...]
+    loop: bool = False
+    too_long: bool = False
+
+    @property
+    def target(self) -> str:
+        return self.names[-1]
+
+    @property
+    def hops(self) -> int:
+        return len(self.names) - 1
+
+
+def _text(name: dns.name.Name) -> str:
+    return name.to_text(omit_final_dot=True).lower()
+
+
+def chain_in_reply(reply: dns.message.Message | None, qname: str, start: int = 0) -> Chain:
+    """Follow the CNAME records of ``reply.answer`` from ``qname``; ``start`` hops already made."""
+    current = dns.name.from_text(qname)
+    names = [_text(current)]
+    if reply is None:
+        return Chain(tuple(names))
+    cnames = {
+        rrset.name: rrset[0].target for rrset in reply.answer if rrset.rdtype == dns.rdatatype.CNAME
+    }
+    while current in cnames:
+        current = cnames[current]
+        if _text(current) in names:
+            return Chain((*names, _text(current)), loop=True)
+        names.append(_text(current))
+        if start + len(names) - 1 > MAX_HOPS:
+            return Chain(tuple(names), too_long=True)
+    return Chain(tuple(names))
+
+
+__all__ = ["MAX_HOPS", "Chain", "chain_in_reply"]

@@ -1,0 +1,81 @@
+"""Which zone holds a name and which servers to ask for it, found once per name and kept.
+
+The checker asks for the records' names; following a CNAME asks for names in other zones too.
+Both go through one ``ZoneFinder`` so each zone is discovered once per wait, and every lookup
+ends by the poll's deadline.
+"""
+
+from __future__ import annotations
+
+import time
+
+import dns.asyncresolver
+
+from okta_custom_domain.readiness.discovery import (
+    DiscoveryError,
+    ZoneServers,
+    find_zone,
+    fixed_nameservers,
+    make_resolver,
+    zone_nameservers,
+)
+from okta_custom_domain.readiness.options import CheckOptions
+from okta_custom_domain.readiness.query import MIN_ATTEMPT
+
+
+class ZoneFinder:
+    """Discovery with a cache: ``servers_for(name)`` per name, zones' NS sets per zone."""
+
+    def __init__(self, options: CheckOptions) -> None:
+        self.options = options
+        self.deadline: float | None = None
+        self._by_name: dict[str, ZoneServers] = {}
+        self._by_zone: dict[str, ZoneServers] = {}
+
+    def resolver(self, resolver: str | None) -> dns.asyncresolver.Resolver:
+        """A discovery resolver whose lifetime ends at the poll's deadline, if sooner."""
+        options = self.options
+        stub = make_resolver(resolver, timeout=options.query_timeout, retries=options.retries)
+        if self.deadline is not None:
+            left = max(MIN_ATTEMPT, self.deadline - time.monotonic())
+            stub.lifetime = min(stub.lifetime, left)
+            stub.timeout = min(stub.timeout, stub.lifetime)
+        return stub
+
+    def _stub(self) -> dns.asyncresolver.Resolver | None:
+        """The resolver to look names up with: given, or the system's unless servers are fixed."""
+        if self.options.resolver is not None or self.options.nameservers is None:
+            return self.resolver(self.options.resolver)
+        return None
+
+    async def servers_for(self, name: str) -> ZoneServers:
+        """The zone of ``name`` and every address to ask (DiscoveryError when not found)."""
+        if name not in self._by_name:
+            if self.options.nameservers is not None:
+                self._by_name[name] = await self._fixed(name)
+            else:
+                self._by_name[name] = await self._discovered(name)
+        return self._by_name[name]
+
+    async def _fixed(self, name: str) -> ZoneServers:
+        """The given servers; the zone is asked of the resolver, or of the first server."""
+        stub = self._stub()
+        servers = await fixed_nameservers(
+            self.options.nameservers or (), stub, self.options.dns_port
+        )
+        try:
+            zone: str | None = await find_zone(name, stub or self.resolver(servers[0].endpoint))
+        except DiscoveryError:
+            zone = None
+        return ZoneServers(zone, servers)
+
+    async def _discovered(self, name: str) -> ZoneServers:
+        stub = self._stub()
+        assert stub is not None
+        zone = await find_zone(name, stub)
+        if zone not in self._by_zone:
+            self._by_zone[zone] = await zone_nameservers(zone, stub, self.options.dns_port)
+        return self._by_zone[zone]
+
+
+__all__ = ["ZoneFinder"]

@@ -3,6 +3,7 @@ the one Let's Encrypt would give, with advice a person can follow."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from dns_fixtures import (  # type: ignore[import-not-found]  # tests/ is on sys
     DOMAIN,
     TXT_NAME,
     TXT_VALUE,
+    ZONE,
     correct_zone_records,
     discovery_options,
     dns_zone,
@@ -23,7 +25,14 @@ from okta_custom_domain.readiness import (
     check_records,
     wait_until_ready,
 )
-from okta_custom_domain.testing.dns_server import TwoServerZone, ZoneRecord
+from okta_custom_domain.testing.dns_server import (
+    AuthoritativeServer,
+    RecursiveResolver,
+    TwoServerZone,
+    ZoneRecord,
+    loopback_zone_text,
+    query_values,
+)
 
 __all__ = ["dns_zone", "silent_udp"]  # fixtures used by name below
 
@@ -142,3 +151,117 @@ def test_a_wildcard_elsewhere_is_not_the_zone_appended_twice(dns_zone: TwoServer
     )
     message = only_cause(check(dns_zone), "missing_everywhere")
     assert "appended" not in message
+
+
+# -- a TXT name delegated by CNAME (acme-dns, Cloudflare DCV delegation, a challenges zone) --
+
+CHALLENGES = "acme-dns.test"
+TARGET = f"d1f2.{CHALLENGES}"
+
+
+@pytest.fixture
+def delegated(dns_zone: TwoServerZone) -> Iterator[tuple[TwoServerZone, AuthoritativeServer, str]]:
+    """``example.test`` on two servers, ``acme-dns.test`` on a third (same port), and a
+    resolver that knows both: the zone of a CNAME target is found as users' resolvers find it."""
+    target_server = AuthoritativeServer("127.0.0.7", dns_zone.port)
+    target_server.add_zone(CHALLENGES, loopback_zone_text(CHALLENGES, address="127.0.0.7"))
+    stubs = {
+        ZONE: [f"{a}@{dns_zone.port}" for a in dns_zone.addresses],
+        CHALLENGES: [f"127.0.0.7@{dns_zone.port}"],
+    }
+    with target_server, RecursiveResolver(stubs) as resolver:
+        yield dns_zone, target_server, resolver.endpoint
+
+
+def check_via(resolver: str, zone: TwoServerZone) -> ReadinessReport:
+    return check_records(
+        expected_records(), resolver=resolver, dns_port=zone.port, query_timeout=0.5, retries=1
+    )
+
+
+def delegate(zone: TwoServerZone, target: str) -> None:
+    zone.set_records(
+        [
+            ZoneRecord("login", "CNAME", f"{CNAME_TARGET}."),
+            ZoneRecord("_acme-challenge.login", "CNAME", f"{target}."),
+        ]
+    )
+
+
+def test_a_txt_at_the_cname_target_in_another_zone_is_ready(
+    delegated: tuple[TwoServerZone, AuthoritativeServer, str],
+) -> None:
+    zone, target_server, resolver = delegated
+    delegate(zone, TARGET)
+    target_server.set_zone(
+        CHALLENGES,
+        loopback_zone_text(
+            CHALLENGES,
+            serial=2,
+            address="127.0.0.7",
+            records=[ZoneRecord("d1f2", "TXT", f'"{TXT_VALUE}"')],
+        ),
+    )
+    report = check_via(resolver, zone)
+    assert report.ready, report.diagnosis
+    assert report.notes == [
+        f"TXT {TXT_NAME}: TXT found at the CNAME target {TARGET} on every server of zone "
+        f"{CHALLENGES}"
+    ]
+    assert f"CNAME target {TARGET}" in report.progress_line()
+
+
+def test_a_cname_target_without_the_value_names_the_target_as_the_place(
+    delegated: tuple[TwoServerZone, AuthoritativeServer, str],
+) -> None:
+    zone, _, resolver = delegated
+    delegate(zone, TARGET)
+    message = only_cause(check_via(resolver, zone), "cname_target_not_ready")
+    assert f"is a CNAME to {TARGET} (zone {CHALLENGES})" in message
+    assert f"TXT `d1f2` = `{TXT_VALUE}` in zone {CHALLENGES}" in message
+    assert "a TXT cannot sit beside the CNAME at `_acme-challenge.login`" in message
+
+
+def test_a_cname_target_in_the_same_zone_answered_in_one_reply_is_ready(
+    dns_zone: TwoServerZone,
+) -> None:
+    dns_zone.set_records(
+        [
+            ZoneRecord("login", "CNAME", f"{CNAME_TARGET}."),
+            ZoneRecord("_acme-challenge.login", "CNAME", "tokens.example.test."),
+            ZoneRecord("tokens", "TXT", f'"{TXT_VALUE}"'),
+        ]
+    )
+    report = check(dns_zone)
+    assert report.ready, report.diagnosis
+
+
+def test_a_cname_loop_at_the_challenge_name_is_named(dns_zone: TwoServerZone) -> None:
+    dns_zone.set_records(
+        [
+            ZoneRecord("login", "CNAME", f"{CNAME_TARGET}."),
+            ZoneRecord("_acme-challenge.login", "CNAME", "a.example.test."),
+            ZoneRecord("a", "CNAME", "_acme-challenge.login.example.test."),
+        ]
+    )
+    message = only_cause(check(dns_zone), "cname_loop")
+    assert f"({TXT_NAME} -> a.example.test -> {TXT_NAME})" in message
+
+
+def test_checking_before_the_records_exist_leaves_no_absence_in_the_resolver_cache(
+    dns_zone: TwoServerZone,
+) -> None:
+    """Discovery asks the resolver only about names that exist; the rest goes to the zone's
+    own servers (RD clear), so the user's resolver has no NXDOMAIN to serve afterwards."""
+    stubs = {ZONE: [f"{address}@{dns_zone.port}" for address in dns_zone.addresses]}
+    with RecursiveResolver(stubs) as resolver:
+        before = check_records(
+            expected_records(), resolver=resolver.endpoint, dns_port=dns_zone.port
+        )
+        assert [c.code for c in before.causes] == ["missing_everywhere"] * 2, before.diagnosis
+        dns_zone.set_records(correct_zone_records())
+        assert query_values(resolver.address, resolver.port, TXT_NAME, "TXT") == [TXT_VALUE]
+        after = check_records(
+            expected_records(), resolver=resolver.endpoint, dns_port=dns_zone.port
+        )
+        assert after.ready, after.diagnosis

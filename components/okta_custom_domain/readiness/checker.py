@@ -18,6 +18,7 @@ import dns.name
 import dns.rdatatype
 
 from okta_custom_domain.readiness.answers import server_answer
+from okta_custom_domain.readiness.delegation import Delegation, delegation_of, settle
 from okta_custom_domain.readiness.diagnosis import diagnose, discovery_failed
 from okta_custom_domain.readiness.discovery import (
     DiscoveryError,
@@ -111,8 +112,11 @@ class ReadinessChecker:
         record_reports = list(
             await asyncio.gather(
                 *(
-                    self._record_report(record, zones[record.fqdn], serial_by_zone, stats)
+                    self._record_report(
+                        record, zs, serial_by_zone[(zs.zone, zs.nameservers)].serials, stats
+                    )
                     for record in self.records
+                    for zs in (zones[record.fqdn],)
                 )
             )
         )
@@ -132,22 +136,41 @@ class ReadinessChecker:
         self,
         record: ExpectedRecord,
         zs: ZoneServers,
-        serial_by_zone: Mapping[ZoneKey, ZoneReport],
+        serials: Mapping[str, int | None],
         stats: QueryStats,
+        before: tuple[str, ...] = (),
     ) -> RecordReport:
         """One record on every server of its zone, probed further when it is not ready."""
-        zone_report = serial_by_zone[(zs.zone, zs.nameservers)]
         results = await asyncio.gather(
             *(self._ask(record.fqdn, record.rtype, server, stats) for server in zs.nameservers)
         )
         answers = [
-            server_answer(record, server, result, zone_report.serials.get(server.label()))
+            server_answer(record, server, result, serials.get(server.label()))
             for server, result in zip(zs.nameservers, results, strict=True)
         ]
         report = RecordReport(record, zs.zone, answers)
-        if not report.ready:
+        delegation = delegation_of(report, before)
+        if delegation is not None:
+            await self._follow(report, delegation, stats)
+        elif not report.ready:
             report.probes.update(await self._probe_missing(report, zs, stats))
         return report
+
+    async def _follow(
+        self, report: RecordReport, delegation: Delegation, stats: QueryStats
+    ) -> None:
+        """Check the TXT at the CNAME target on the target zone's own servers."""
+        report.probes["cname_chain"] = delegation.probe()
+        if delegation.problem:
+            return
+        try:
+            zs = await self.zones.servers_for(delegation.target)
+        except (DiscoveryError, ValueError) as exc:
+            report.probes["cname_chain"]["error"] = str(exc)
+            return
+        target = ExpectedRecord("TXT", delegation.target, report.record.value)
+        report.delegated = await self._record_report(target, zs, {}, stats, delegation.names[:-1])
+        settle(report, delegation)
 
     async def _zone_report(self, zs: ZoneServers, stats: QueryStats) -> ZoneReport:
         report = ZoneReport(

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import dns.name
 
 from okta_custom_domain.readiness.cause import Cause, CauseCode
+from okta_custom_domain.readiness.delegation import chain_cause
 from okta_custom_domain.readiness.report import ReadinessReport, RecordReport, ServerAnswer
 from okta_custom_domain.readiness.server_faults import server_faults
 from okta_custom_domain.readiness.txt_rules import multiple_txt, pasted_txt
@@ -173,7 +174,35 @@ def _missing_everywhere(
     )
 
 
+def _delegated(
+    record: RecordReport, good: list[ServerAnswer], bad: list[ServerAnswer]
+) -> Cause | None:
+    """The TXT name is a CNAME to another zone, and the target lacks the value."""
+    target = record.delegated
+    if target is None or target.ready:
+        return None
+    inner = record_cause(target)
+    relative = relative_or_fqdn(record.record.fqdn, record.zone)
+    where = f"{target.record.fqdn} (zone {target.zone})"
+    there = inner.summary if inner else "not every server of that zone answers (see above)."
+    return Cause(
+        CauseCode.CNAME_TARGET_NOT_READY,
+        f"{record.record.label()} is a CNAME to {where}, which Let's Encrypt follows: the TXT "
+        f"must be at the target. There: {there}",
+        (inner.next_step if inner else f"make every server of zone {target.zone} answer")
+        + f" (at the CNAME target; a TXT cannot sit beside the CNAME at `{relative}`)",
+        record=record.record.label(),
+        details={
+            "target": target.record.fqdn,
+            "target_zone": target.zone,
+            "target_cause": inner.to_dict() if inner else None,
+        },
+    )
+
+
 RECORD_RULES: tuple[RecordRule, ...] = (
+    chain_cause,
+    _delegated,
     _zone_appended_twice,
     lagging_cause,
     wildcard_in_place,

@@ -113,7 +113,7 @@ def _cause(kind: FaultKind, label: str, items: list[tuple[RecordReport, ServerAn
 def server_faults(report: ReadinessReport) -> list[Cause]:
     """One cause per server and kind of fault, in the order the servers were met."""
     grouped: dict[tuple[FaultKind, str], list[tuple[RecordReport, ServerAnswer]]] = {}
-    for record in report.records:
+    for record in (r for top in report.records for r in top.with_delegated()):
         for answer in record.servers:
             kind = _kind_of(answer)
             if kind is not None:

@@ -1,5 +1,8 @@
 """Which zone holds a name and which servers to ask for it, found once per name and kept.
 
+The resolver is asked only about names that exist (see ``zone_cut``), so checking records
+before they exist does not make the user's resolver cache their absence.
+
 The checker asks for the records' names; following a CNAME asks for names in other zones too.
 Both go through one ``ZoneFinder`` so each zone is discovered once per wait, and every lookup
 ends by the poll's deadline.
@@ -8,11 +11,13 @@ ends by the poll's deadline.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 import dns.asyncresolver
 
 from okta_custom_domain.readiness.discovery import (
     DiscoveryError,
+    NameServer,
     ZoneServers,
     find_zone,
     fixed_nameservers,
@@ -20,7 +25,8 @@ from okta_custom_domain.readiness.discovery import (
     zone_nameservers,
 )
 from okta_custom_domain.readiness.options import CheckOptions
-from okta_custom_domain.readiness.query import MIN_ATTEMPT
+from okta_custom_domain.readiness.query import MIN_ATTEMPT, QueryResult, ask
+from okta_custom_domain.readiness.zone_cut import anchor_of, zone_below
 
 
 class ZoneFinder:
@@ -57,22 +63,49 @@ class ZoneFinder:
                 self._by_name[name] = await self._discovered(name)
         return self._by_name[name]
 
+    async def _ask(self, qname: str, rdtype: str, server: NameServer) -> QueryResult:
+        options = self.options
+        return await ask(
+            qname,
+            rdtype,
+            server.address,
+            server.port,
+            timeout=options.query_timeout,
+            retries=options.retries,
+            deadline=self.deadline,
+        )
+
     async def _fixed(self, name: str) -> ZoneServers:
-        """The given servers; the zone is asked of the resolver, or of the first server."""
+        """The given servers; the zone is the one they answer for (asked of them directly)."""
         stub = self._stub()
         servers = await fixed_nameservers(
             self.options.nameservers or (), stub, self.options.dns_port
         )
-        try:
-            zone: str | None = await find_zone(name, stub or self.resolver(servers[0].endpoint))
-        except DiscoveryError:
-            zone = None
+
+        async def same_servers(zone: str) -> Sequence[NameServer]:
+            return servers
+
+        zone = await zone_below(name, anchor_of(name), servers, self._ask, same_servers)
         return ZoneServers(zone, servers)
 
     async def _discovered(self, name: str) -> ZoneServers:
+        """The resolver finds the anchor's zone; that zone's servers the zone of ``name``."""
         stub = self._stub()
         assert stub is not None
-        zone = await find_zone(name, stub)
+        top = await self._zone_servers(await find_zone(anchor_of(name), stub), stub)
+        assert top.zone is not None
+
+        async def servers_of(zone: str) -> Sequence[NameServer]:
+            return (await self._zone_servers(zone, stub)).nameservers
+
+        zone = await zone_below(name, top.zone, top.nameservers, self._ask, servers_of)
+        if zone is None:
+            raise DiscoveryError(
+                f"no name server of zone {top.zone} answered for {name}; check that they serve it"
+            )
+        return await self._zone_servers(zone, stub)
+
+    async def _zone_servers(self, zone: str, stub: dns.asyncresolver.Resolver) -> ZoneServers:
         if zone not in self._by_zone:
             self._by_zone[zone] = await zone_nameservers(zone, stub, self.options.dns_port)
         return self._by_zone[zone]

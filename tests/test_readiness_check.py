@@ -60,8 +60,9 @@ def test_ready_when_every_server_serves_the_records(dns_zone: TwoServerZone) -> 
             assert server.rcode == "NOERROR" and server.authoritative and server.matches
             assert server.soa_serial == serial
     assert report.records[1].servers[0].answer == [TXT_VALUE]
-    # 2 SOA + 2 records x 2 servers + CAA climb (login, apex) on one server
-    assert report.queries_sent == 8
+    # 2 SOA + 2 records x 2 servers + CAA climb (login, apex) on one server + CAA above the
+    # zone (`test`, asked of the resolver once per checker)
+    assert report.queries_sent == 9
     decoded = json.loads(report.to_json())
     assert decoded["ready"] is True
     assert decoded["records"][0]["servers"][0]["nameserver"] == "ns1.example.test"

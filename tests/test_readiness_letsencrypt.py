@@ -32,6 +32,7 @@ from okta_custom_domain.testing.dns_server import (
     ZoneRecord,
     loopback_zone_text,
     query_values,
+    zone_text,
 )
 
 __all__ = ["dns_zone", "silent_udp"]  # fixtures used by name below
@@ -265,3 +266,39 @@ def test_checking_before_the_records_exist_leaves_no_absence_in_the_resolver_cac
             expected_records(), resolver=resolver.endpoint, dns_port=dns_zone.port
         )
         assert after.ready, after.diagnosis
+
+
+def test_a_parent_zone_caa_forbidding_lets_encrypt_is_found_above_the_zone_cut(
+    dns_zone: TwoServerZone,
+) -> None:
+    """``corp.example.test`` is its own zone; ``example.test`` above it allows only DigiCert."""
+    child = f"corp.{ZONE}"
+    dns_zone.set_records(
+        [
+            ZoneRecord("@", "CAA", '0 issue "digicert.com"'),
+            ZoneRecord("corp", "NS", f"ns1.{ZONE}."),
+            ZoneRecord("corp", "NS", f"ns2.{ZONE}."),
+        ]
+    )
+    child_text = zone_text(
+        child,
+        serial=1,
+        nameservers=dns_zone.nameservers,
+        records=[
+            ZoneRecord("login", "CNAME", f"{CNAME_TARGET}."),
+            ZoneRecord("_acme-challenge.login", "TXT", f'"{TXT_VALUE}"'),
+        ],
+    )
+    for server in dns_zone.servers:
+        server.add_zone(child, child_text)
+    records = [
+        {"type": "CNAME", "fqdn": f"login.{child}", "value": CNAME_TARGET},
+        {"type": "TXT", "fqdn": f"_acme-challenge.login.{child}", "value": TXT_VALUE},
+    ]
+    report = check(dns_zone, records)
+    assert all(record.zone == child for record in report.records), report.to_json()
+    message = only_cause(report, "caa_forbids")
+    assert f"CAA records at {ZONE} (zone {ZONE}, above the zone cut of {child}" in message
+    assert "digicert.com" in message
+    assert f"apply to login.{child}" in message
+    assert report.causes[0].details["zone"] == ZONE

@@ -18,6 +18,7 @@ import dns.name
 import dns.rdatatype
 
 from okta_custom_domain.readiness.answers import server_answer
+from okta_custom_domain.readiness.caa import relevant_caa
 from okta_custom_domain.readiness.delegation import Delegation, delegation_of, settle
 from okta_custom_domain.readiness.diagnosis import diagnose, discovery_failed
 from okta_custom_domain.readiness.discovery import (
@@ -48,6 +49,7 @@ class ReadinessChecker:
         self.options = options
         self.zones = ZoneFinder(options)
         self._deadline: float | None = None
+        self._no_caa_above: set[str] = set()  # zones with no CAA anywhere above their apex
 
     async def _ask(
         self,
@@ -240,28 +242,38 @@ class ReadinessChecker:
     async def _caa_for(
         self, domain: str, zs: ZoneServers, report: RecordReport, stats: QueryStats
     ) -> dict[str, Any] | None:
-        if zs.zone is None:
-            return None
         answering = [
             server
             for server, answer in zip(zs.nameservers, report.servers, strict=True)
             if answer.authoritative
         ]
-        if not answering:
+        if zs.zone is None or not answering:
             return None
-        server = answering[0]
-        name = dns.name.from_text(domain)
-        apex = dns.name.from_text(zs.zone)
-        while name.is_subdomain(apex):
-            text = name.to_text(omit_final_dot=True)
-            result = await self._ask(text, "CAA", server, stats)
-            found = result.answer_texts("CAA")
-            if found:
-                return {"name": text, "server": server.label(), "records": found}
-            if name == apex:
-                break
-            name = name.parent()
-        return None
+        server, resolver = answering[0], self._caa_resolver(zs)
+
+        async def in_zone(name: str) -> tuple[QueryResult, str]:
+            return await self._ask(name, "CAA", server, stats), server.label()
+
+        async def above(name: str) -> tuple[QueryResult, str]:
+            recursion = resolver is not server
+            result = await self._ask(name, "CAA", resolver, stats, recursion=recursion)
+            return result, resolver.label()
+
+        climb = zs.zone not in self._no_caa_above
+        found = await relevant_caa(
+            domain, zs.zone, in_zone, above if climb else None, self.zones.zone_of
+        )
+        if found is None and climb:
+            self._no_caa_above.add(zs.zone)  # not what a wait waits for: asked once per wait
+        return found
+
+    def _caa_resolver(self, zs: ZoneServers) -> NameServer:
+        """Who answers CAA above the zone: the resolver (as Let's Encrypt's would), else the
+        first given name server."""
+        if self.options.resolver is None and self.options.nameservers is not None:
+            return zs.nameservers[0]
+        stub = self.zones.resolver(self.options.resolver)
+        return NameServer(None, str(stub.nameservers[0]), stub.port)
 
     async def _probe_validating(self, reports: list[RecordReport], stats: QueryStats) -> None:
         assert self.options.validating_resolver is not None

@@ -9,6 +9,7 @@ the doctor reuses them as they are.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import dns.name
 
@@ -241,6 +242,14 @@ def _record_causes(report: ReadinessReport) -> list[Cause]:
     return [cause for record in report.records if (cause := record_cause(record)) is not None]
 
 
+def _in_zone(caa: dict[str, Any], record: RecordReport) -> str:
+    """Where the CAA set sits, when it is above the domain's own zone."""
+    zone = caa.get("zone") or caa["name"]
+    if zone == record.zone:
+        return ""
+    return f" (zone {zone}, above the zone cut of {record.zone}: Let's Encrypt climbs past it)"
+
+
 def _caa_causes(report: ReadinessReport) -> list[Cause]:
     causes = []
     seen: set[str] = set()
@@ -253,13 +262,19 @@ def _caa_causes(report: ReadinessReport) -> list[Cause]:
         causes.append(
             Cause(
                 CauseCode.CAA_FORBIDS,
-                f"CAA records at {caa['name']} ({'; '.join(caa['records'])}) apply to {domain} "
+                f"CAA records at {caa['name']}{_in_zone(caa, record)} "
+                f"({'; '.join(caa['records'])}) apply to {domain} "
                 f"and do not allow {LETS_ENCRYPT_CAA}, which issues Okta-managed certificates: "
                 "the certificate cannot be issued.",
                 f'add `{caa["name"]}. CAA 0 issue "{LETS_ENCRYPT_CAA}"` (or remove the CAA '
                 "records)",
                 record=record.record.label(),
-                details={"name": caa["name"], "records": caa["records"], "domain": domain},
+                details={
+                    "name": caa["name"],
+                    "zone": caa.get("zone"),
+                    "records": caa["records"],
+                    "domain": domain,
+                },
             )
         )
     return causes

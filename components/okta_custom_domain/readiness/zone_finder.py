@@ -63,6 +63,16 @@ class ZoneFinder:
                 self._by_name[name] = await self._discovered(name)
         return self._by_name[name]
 
+    async def zone_of(self, name: str) -> str | None:
+        """The zone of a name that exists (asked of the resolver); None when not found."""
+        stub = self._stub()
+        if stub is None:
+            return None
+        try:
+            return await find_zone(name, stub)
+        except DiscoveryError:
+            return None
+
     async def _ask(self, qname: str, rdtype: str, server: NameServer) -> QueryResult:
         options = self.options
         return await ask(

@@ -19,6 +19,7 @@ from dns_fixtures import (  # type: ignore[import-not-found]  # tests/ is on sys
     expected_records,
     silent_udp,
 )
+from okta_custom_domain.cli import main
 from okta_custom_domain.readiness import (
     ReadinessReport,
     ReadinessTimeout,
@@ -302,3 +303,27 @@ def test_a_parent_zone_caa_forbidding_lets_encrypt_is_found_above_the_zone_cut(
     assert "digicert.com" in message
     assert f"apply to login.{child}" in message
     assert report.causes[0].details["zone"] == ZONE
+
+
+def test_check_cli_accepts_a_delegated_txt_and_shows_where_it_was_found(
+    delegated: tuple[TwoServerZone, AuthoritativeServer, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    zone, target_server, resolver = delegated
+    delegate(zone, TARGET)
+    target_server.set_zone(
+        CHALLENGES,
+        loopback_zone_text(
+            CHALLENGES,
+            serial=2,
+            address="127.0.0.7",
+            records=[ZoneRecord("d1f2", "TXT", f'"{TXT_VALUE}"')],
+        ),
+    )
+    argv = ["check", "--cname", f"{DOMAIN}={CNAME_TARGET}", "--txt", f"{TXT_NAME}={TXT_VALUE}"]
+    argv += ["--resolver", resolver, "--dns-port", str(zone.port)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert f"CNAME {TARGET}; {TXT_VALUE}" not in out  # the TXT is not beside the CNAME
+    assert f"-> CNAME target TXT {TARGET} = '{TXT_VALUE}'" in out
+    assert f"Note: TXT {TXT_NAME}: TXT found at the CNAME target {TARGET}" in out

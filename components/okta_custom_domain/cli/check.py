@@ -13,7 +13,7 @@ from typing import Any
 from okta_custom_domain.cli.dns_options import add_dns_options, check_options_from
 from okta_custom_domain.readiness.check import ReadinessChecker, run_sync
 from okta_custom_domain.readiness.records import ExpectedRecord, check_consistency, parse_assignment
-from okta_custom_domain.readiness.report import ReadinessReport
+from okta_custom_domain.readiness.report import ReadinessReport, RecordReport
 from okta_custom_domain.readiness.wait import (
     DEFAULT_INTERVAL,
     DEFAULT_MAX_INTERVAL,
@@ -82,21 +82,31 @@ def _records(args: argparse.Namespace) -> list[ExpectedRecord]:
     return records
 
 
+def _print_record(record: RecordReport, depth: int) -> None:
+    """One record and each server's answer; a CNAME target indented under its TXT name."""
+    state = "ok " if record.ready else "-- "
+    lead = "   " * depth + ("-> CNAME target " if depth else "")
+    print(f"{state} {lead}{record.record.label()} = {record.record.value!r}")
+    for server in record.servers:
+        mark = "ok " if server.matches else "-- "
+        via = f"CNAME {' -> '.join(server.cname_chain)}; " if server.cname_chain else ""
+        found = server.error or (
+            f"{server.rcode}{'' if server.authoritative else ' (no AA)'} "
+            f"{via}{', '.join(server.answer) or '-'}"
+        )
+        print(f"      {'   ' * depth}{mark}{server.label_with_serial()}: {found}")
+
+
 def _print_report(report: ReadinessReport, as_json: bool) -> None:
     if as_json:
         print(report.to_json())
         return
     print("READY" if report.ready else "NOT READY")
-    for record in report.records:
-        state = "ok " if record.ready else "-- "
-        print(f"{state} {record.record.label()} = {record.record.value!r}")
-        for server in record.servers:
-            mark = "ok " if server.matches else "-- "
-            found = server.error or (
-                f"{server.rcode}{'' if server.authoritative else ' (no AA)'} "
-                f"{', '.join(server.answer) or '-'}"
-            )
-            print(f"      {mark}{server.label_with_serial()}: {found}")
+    for top in report.records:
+        for depth, record in enumerate(top.with_delegated()):
+            _print_record(record, depth)
+    for note in report.notes:
+        print(f"Note: {note}")
     if report.diagnosis:
         print("Diagnosis:")
         for line in report.diagnosis:

@@ -26,6 +26,7 @@ from okta_custom_domain.readiness import (
     check_records,
     wait_until_ready,
 )
+from okta_custom_domain.readiness.provider import DnsReadinessProvider
 from okta_custom_domain.testing.dns_server import (
     AuthoritativeServer,
     RecursiveResolver,
@@ -327,3 +328,27 @@ def test_check_cli_accepts_a_delegated_txt_and_shows_where_it_was_found(
     assert f"CNAME {TARGET}; {TXT_VALUE}" not in out  # the TXT is not beside the CNAME
     assert f"-> CNAME target TXT {TARGET} = '{TXT_VALUE}'" in out
     assert f"Note: TXT {TXT_NAME}: TXT found at the CNAME target {TARGET}" in out
+
+
+def test_the_component_wait_accepts_a_delegated_txt(
+    delegated: tuple[TwoServerZone, AuthoritativeServer, str],
+) -> None:
+    """The dynamic provider behind the Pulumi wait runs the same check: it completes."""
+    zone, target_server, resolver = delegated
+    delegate(zone, TARGET)
+    target_server.set_zone(
+        CHALLENGES,
+        loopback_zone_text(
+            CHALLENGES,
+            serial=2,
+            address="127.0.0.7",
+            records=[ZoneRecord("d1f2", "TXT", f'"{TXT_VALUE}"')],
+        ),
+    )
+    provider = DnsReadinessProvider()
+    props = {"records": expected_records(), "timeout": 5.0, "interval": 0.2}
+    props |= {"resolver": resolver, "dns_port": float(zone.port)}
+    checked = provider.check({}, props)
+    assert checked.failures == [] and checked.inputs is not None
+    outs = provider.create(checked.inputs).outs or {}
+    assert f"ns1.{CHALLENGES} 127.0.0.7:{zone.port}" in outs["servers_checked"]

@@ -147,9 +147,9 @@ class ReadinessReport:
         ]
 
     def servers_checked(self) -> list[str]:
-        """Every authoritative server asked, as ``ns-name address:port``."""
+        """Every authoritative server asked (CNAME targets' too), as ``ns-name address:port``."""
         seen: dict[str, None] = {}
-        for record in self.records:
+        for record in (r for top in self.records for r in top.with_delegated()):
             for server in record.servers:
                 seen.setdefault(server.label(), None)
         return list(seen)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -40,6 +41,10 @@ def broken_trust_anchor(zone: str) -> str:
     """
     key = base64.b64encode(os.urandom(64)).decode()
     return f"{dns.name.from_text(zone).to_text()} DNSKEY 257 3 13 {key}"
+
+
+#: A ``log-queries`` line: ``info: 127.0.0.1 login.example.test. SOA IN``.
+_QUERY_LINE = re.compile(r"info: \S+ (?P<name>\S+) (?P<type>[A-Z0-9]+) IN$")
 
 
 class RecursiveResolver(StartStop):
@@ -94,6 +99,7 @@ class RecursiveResolver(StartStop):
             f'    module-config: "{modules}"',
             "    qname-minimisation: no",
             "    val-log-level: 2",
+            "    log-queries: yes",
         ]
         tlds = sorted({zone.rsplit(".", 1)[-1] for zone in self.stubs})
         lines += [f'    local-zone: "{tld}." nodefault' for tld in tlds]
@@ -102,6 +108,21 @@ class RecursiveResolver(StartStop):
             lines += ["stub-zone:", f"    name: {quote(zone + '.')}"]
             lines += [f"    stub-addr: {address}" for address in addresses]
         return "\n".join(lines) + "\n"
+
+    def questions(self) -> list[tuple[str, str]]:
+        """Every (name, type) clients have asked so far (from the query log), in order.
+
+        What a resolver was asked is what it may have cached: a test reads this to show that
+        a check did not make it look up names that do not exist yet.
+        """
+        if self._workdir is None:
+            return []
+        asked = []
+        for line in (self._workdir / "unbound.log").read_text(errors="replace").splitlines():
+            match = _QUERY_LINE.search(line)
+            if match:
+                asked.append((match["name"].rstrip(".").lower(), match["type"]))
+        return asked
 
     def start(self) -> None:
         """Start unbound and return once it answers; RuntimeError with its output otherwise."""

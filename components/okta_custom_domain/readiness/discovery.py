@@ -1,8 +1,9 @@
-"""Which servers to ask: the zone cut, its NS set and every address of every name server.
+"""Which servers to ask: a zone's NS set and every address of every name server.
 
-Like cert-manager, the zone is found by SOA queries climbing from the record's name, through a
-recursive resolver (the system's, or ``resolver``). With fixed ``nameservers`` that step is
-skipped for the server list; the zone is then found by asking the first of them.
+The pieces that talk to a recursive resolver (the system's, or ``resolver``): the zone of a
+name that exists (SOA climb, as cert-manager does), a zone's NS set, a host's addresses.
+``zone_cut`` finds the zone of the records themselves without the resolver, and ``zone_finder``
+puts both together. With fixed ``nameservers`` the server list is given, not discovered.
 """
 
 from __future__ import annotations

@@ -365,3 +365,46 @@ def test_dnssec_broken_when_only_the_validating_resolver_fails(lab: Lab) -> None
     assert verdict["code"] == "dnssec_broken"
     assert "SERVFAIL" in verdict["summary"] and validating.endpoint in verdict["summary"]
     assert "DS" in verdict["next_step"]
+
+
+def test_stray_space_in_the_txt_value(lab: Lab) -> None:
+    domain_id = lab.add_domain()
+    txt_fqdn, txt_value, target = lab.okta_records(domain_id)
+    lab.zone.set_records(
+        [
+            ZoneRecord(txt_fqdn.removesuffix(f".{ZONE}"), "TXT", f'"{txt_value} "'),
+            ZoneRecord("login", "CNAME", f"{target}."),
+        ]
+    )
+    code, verdict = doctor(lab)
+    assert code == 1
+    assert verdict["code"] == "txt_whitespace"
+    assert verdict["next_step"] == f"enter the TXT value without the space: `{txt_value}`"
+
+
+def test_txt_delegated_by_cname_with_a_stale_value_at_the_target(lab: Lab) -> None:
+    domain_id = lab.add_domain()
+    txt_fqdn, txt_value, target = lab.okta_records(domain_id)
+    lab.zone.set_records(
+        [
+            ZoneRecord(txt_fqdn.removesuffix(f".{ZONE}"), "CNAME", f"tokens.{ZONE}."),
+            ZoneRecord("tokens", "TXT", '"an-old-value"'),
+            ZoneRecord("login", "CNAME", f"{target}."),
+        ]
+    )
+    code, verdict = doctor(lab)
+    assert code == 1
+    assert verdict["code"] == "cname_target_not_ready"
+    assert f"is a CNAME to tokens.{ZONE} (zone {ZONE})" in verdict["summary"]
+    assert verdict["next_step"].startswith(f"set TXT `tokens` to `{txt_value}`")
+
+
+def test_wildcard_answering_for_the_missing_cname(lab: Lab) -> None:
+    domain_id = lab.add_domain()
+    _, _, target = lab.okta_records(domain_id)
+    lab.zone.set_records([ZoneRecord("*", "A", "127.0.0.9")])
+    code, verdict = doctor(lab)
+    assert code == 1
+    assert verdict["code"] == "wildcard_in_place"
+    assert verdict["details"]["owner"] == f"*.{ZONE}"
+    assert verdict["next_step"].startswith(f"create CNAME `login` -> `{target}`")

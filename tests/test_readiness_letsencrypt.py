@@ -356,3 +356,20 @@ def test_the_component_wait_accepts_a_delegated_txt(
     assert checked.failures == [] and checked.inputs is not None
     outs = provider.create(checked.inputs).outs or {}
     assert f"ns1.{CHALLENGES} 127.0.0.7:{zone.port}" in outs["servers_checked"]
+
+
+def test_a_wrong_value_at_an_in_zone_cname_target_is_to_be_fixed_at_the_target(
+    dns_zone: TwoServerZone,
+) -> None:
+    dns_zone.set_records(
+        [
+            ZoneRecord("login", "CNAME", f"{CNAME_TARGET}."),
+            ZoneRecord("_acme-challenge.login", "CNAME", "tokens.example.test."),
+            ZoneRecord("tokens", "TXT", '"an-old-token"'),
+        ]
+    )
+    report = check(dns_zone)
+    message = only_cause(report, "cname_target_not_ready")
+    assert "'an-old-token'" in message
+    assert f"set TXT `tokens` to `{TXT_VALUE}`" in report.causes[0].next_step
+    assert "at the CNAME target" in report.causes[0].next_step

@@ -33,15 +33,17 @@ class Delegation:
 
 
 def delegation_of(report: RecordReport, before: tuple[str, ...] = ()) -> Delegation | None:
-    """The chain the servers answered for a TXT name when it ends at a name they do not serve.
+    """The CNAME chain the servers answered for a TXT name (None when there is none).
 
+    The target is then checked on its own zone's servers, even when a server already put the
+    target's TXT in its answer: one rule for every chain, and advice that names the target.
     ``before`` holds the names already followed to reach this record (for loops across zones).
     """
     chains = sorted(
         {
             tuple(answer.cname_chain)
             for answer in report.servers
-            if answer.authoritative and answer.cname_chain and not answer.answer
+            if answer.authoritative and answer.cname_chain
         }
     )
     if report.record.rtype != "TXT" or not chains:
@@ -59,7 +61,7 @@ def settle(report: RecordReport, delegation: Delegation) -> None:
     assert report.delegated is not None
     for answer in report.servers:
         if answer.cname_chain and answer.cname_chain[-1] == delegation.target:
-            answer.matches = not answer.answer and report.delegated.ready
+            answer.matches = report.delegated.ready
 
 
 def chain_cause(

@@ -92,8 +92,19 @@ class ZoneFileServer(StartStop):
         """Refuse zone text the server would reject; the default checks it parses."""
         soa_serial_of(zone, text)
 
+    def _check_with(self, checker: list[str], zone: str, text: str) -> None:
+        """Run the server's own zone checker on ``text``: its error names the file and line."""
+        path = self.workdir / "check" / f"{zone}.zone"
+        write_zone_file(path, text)
+        result = subprocess.run(
+            [*checker, zone, str(path)], capture_output=True, text=True, timeout=30, check=False
+        )
+        if result.returncode != 0:
+            output = (result.stdout + result.stderr).strip()
+            raise RuntimeError(f"{self.program} would reject zone {zone}:\n{output}")
+
     def _ready(self) -> bool:
-        """True once the server also accepts control commands (it already answers queries)."""
+        """True once the server accepts control commands; may raise when it never will."""
         return True
 
     # -- zones -----------------------------------------------------------------------------
@@ -196,8 +207,7 @@ class ZoneFileServer(StartStop):
                     f"{self.program} exited (status {code}) before answering on "
                     f"{self.address}@{self.port}\n{self._log()}"
                 )
-            rcode, _ = self._query_soa(".")
-            if rcode is not None and self._ready():
+            if self._ready() and self._query_soa(".")[0] is not None:
                 return
             if time.monotonic() > deadline:
                 raise RuntimeError(

@@ -10,11 +10,13 @@ generate (``nsd-control-setup`` takes about 3 s, 3072-bit RSA) and no control po
 
 from __future__ import annotations
 
+import os
 import subprocess
+import time
 from pathlib import Path
 
 from okta_custom_domain.testing.dns_server.loopback import quote
-from okta_custom_domain.testing.dns_server.zone_server import ZoneFileServer
+from okta_custom_domain.testing.dns_server.zone_server import RELOAD_TIMEOUT, ZoneFileServer
 from okta_custom_domain.testing.dns_server.zones import soa_serial_of
 from okta_custom_domain.testing.local_process import find_program
 
@@ -87,10 +89,45 @@ class NsdServer(ZoneFileServer):
         self._check_with([find_program("nsd-checkzone", NSD_INSTALL_HINT)], zone, text)
 
     def _apply_zone_list(self) -> None:
-        self._control("reconfig")
+        self._reload("reconfig")
 
     def _reload_zone(self, zone: str) -> None:
-        self._control("reload", zone)
+        self._reload("reload", zone)
+
+    def _reload(self, *args: str) -> None:
+        """Run a reloading ``nsd-control`` command; return once the old server children are gone.
+
+        NSD answers from new children when a reload is done and tells the old ones to quit; a
+        query one of them reads while quitting gets no answer, so a test's next query could be
+        lost. Every reload replaces the children (the zone files' mtimes always move).
+        """
+        old = self._server_children()
+        self._control(*args)
+        deadline = time.monotonic() + RELOAD_TIMEOUT
+        while old & self._server_children():
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"nsd's server processes {sorted(old)} still run "
+                    f"{RELOAD_TIMEOUT:.0f} s after `nsd-control {' '.join(args)}`\n{self._log()}"
+                )
+            time.sleep(0.01)
+
+    def _server_children(self) -> set[int]:
+        """Live processes of this nsd that have no child: the ones answering queries."""
+        if self._process is None:
+            return set()
+        parents: dict[int, int] = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:
+                continue
+            state, ppid, _, session = stat[stat.rindex(")") + 2 :].split()[:4]
+            if int(session) == self._process.pid and state != "Z":
+                parents[int(entry.name)] = int(ppid)
+        return set(parents) - set(parents.values()) - {self._process.pid}
 
     def _control(self, *args: str) -> None:
         """Run ``nsd-control``; it exits 0 even when the command failed, so read its answer."""

@@ -135,7 +135,8 @@ class ZoneFileServer(StartStop):
     def remove_zone(self, zone: str) -> None:
         """Stop serving ``zone``: the server then answers REFUSED for names in it."""
         key = zone_key(zone)
-        self._zones.pop(key, None)
+        if self._zones.pop(key, None) is None:
+            return  # never served: nothing to reload
         if self.running:
             self._write_config()
             self._apply_zone_list()

@@ -21,6 +21,7 @@ import dns.rcode
 import pytest
 from okta_custom_domain.testing.dns_server import (
     AUTHORITATIVE,
+    BindServer,
     SilentServer,
     ZoneFileServer,
     ZoneRecord,
@@ -152,6 +153,19 @@ def test_start_fails_with_the_servers_own_words_when_the_port_is_taken(kind: str
             server.start()
         server.stop()
         assert not server.running
+
+
+def test_bind_says_why_on_a_loopback_address_not_on_an_interface() -> None:
+    server = BindServer("127.0.0.253")
+    try:
+        server.start()
+    except RuntimeError as exc:
+        assert "127.0.0.253 is not configured on an interface" in str(exc)
+        assert "127.0.0.1" in str(exc)  # the way out
+    else:
+        pytest.skip("127.0.0.253 is configured on an interface here, so named listens on it")
+    finally:
+        server.stop()
 
 
 @pytest.mark.parametrize("kind", KINDS)

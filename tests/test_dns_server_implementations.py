@@ -9,8 +9,10 @@ fails here rather than in a readiness test.
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import dns.asyncquery
 import dns.exception
@@ -28,6 +30,7 @@ from okta_custom_domain.testing.dns_server import (
     closed_port,
     loopback_zone_text,
 )
+from okta_custom_domain.testing.dns_server.loopback import write_zone_file
 
 KINDS = sorted(AUTHORITATIVE)
 ZONE = "impl.test"
@@ -108,6 +111,18 @@ def test_second_zone_added_while_running(server: ZoneFileServer) -> None:
     server.add_zone("other.test", loopback_zone_text("other.test", serial=4))
     assert server.serial("other.test") == 4
     assert server.serial(ZONE) == 1
+
+
+def test_rewritten_zone_file_always_gets_a_later_mtime(tmp_path: Path) -> None:
+    # NSD and BIND reload a zone only when its file's mtime moved; a coarse clock (or a clock
+    # behind the old file's mtime) must not make a set_zone a silent no-op
+    path = tmp_path / "z.zone"
+    write_zone_file(path, "one\n")
+    future = path.stat().st_mtime_ns + 10_000_000_000
+    os.utime(path, ns=(future, future))
+    write_zone_file(path, "two\n")
+    assert path.read_text() == "two\n"
+    assert path.stat().st_mtime_ns > future
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -111,6 +111,8 @@ def test_second_zone_added_while_running(server: ZoneFileServer) -> None:
     server.add_zone("other.test", loopback_zone_text("other.test", serial=4))
     assert server.serial("other.test") == 4
     assert server.serial(ZONE) == 1
+    server.add_zone(ZONE, zone(5))  # adding a served zone again replaces its content
+    assert server.serial(ZONE) == 5
 
 
 def test_rewritten_zone_file_always_gets_a_later_mtime(tmp_path: Path) -> None:

@@ -111,6 +111,9 @@ class ZoneFileServer(StartStop):
     def add_zone(self, zone: str, text: str) -> None:
         """Serve ``zone`` with zone-file ``text``; after start, reload and wait until served."""
         key = zone_key(zone)
+        if key in self._zones and self.running:
+            self.set_zone(key, text)  # same zone list: a reconfig would reload nothing
+            return
         self._check_zone(key, text)  # fail early, naming the line, on text the server rejects
         self._zones[key] = text
         write_zone_file(self._zone_file(key), text)

@@ -19,7 +19,12 @@ import dns.rdatatype
 
 from okta_custom_domain.readiness.answers import server_answer
 from okta_custom_domain.readiness.caa import relevant_caa
-from okta_custom_domain.readiness.delegation import Delegation, delegation_of, settle
+from okta_custom_domain.readiness.delegation import (
+    Delegation,
+    delegation_of,
+    servfail_chain,
+    settle,
+)
 from okta_custom_domain.readiness.diagnosis import diagnose, discovery_failed
 from okta_custom_domain.readiness.discovery import (
     DiscoveryError,
@@ -151,12 +156,28 @@ class ReadinessChecker:
             for server, result in zip(zs.nameservers, results, strict=True)
         ]
         report = RecordReport(record, zs.zone, answers)
-        delegation = delegation_of(report, before)
+        delegation = delegation_of(report, before) or await self._servfail_chain(
+            report, zs, stats, before
+        )
         if delegation is not None:
             await self._follow(report, delegation, stats)
         elif not report.ready:
             report.probes.update(await self._probe_missing(report, zs, stats))
         return report
+
+    async def _servfail_chain(
+        self, report: RecordReport, zs: ZoneServers, stats: QueryStats, before: tuple[str, ...]
+    ) -> Delegation | None:
+        failing = [
+            s for s, a in zip(zs.nameservers, report.servers, strict=True) if a.rcode == "SERVFAIL"
+        ]
+        if not failing:
+            return None
+
+        async def ask(qname: str, rdtype: str) -> QueryResult:
+            return await self._ask(qname, rdtype, failing[0], stats)
+
+        return await servfail_chain(report, ask, before)
 
     async def _follow(
         self, report: RecordReport, delegation: Delegation, stats: QueryStats

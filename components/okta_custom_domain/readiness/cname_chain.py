@@ -8,11 +8,14 @@ server does not serve, and ``delegation`` asks that name's own zone.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import dns.message
 import dns.name
 import dns.rdatatype
+
+from okta_custom_domain.readiness.query import QueryResult
 
 #: The longest chain followed (hops), like resolvers' limits: longer chains are reported.
 MAX_HOPS = 8
@@ -58,4 +61,22 @@ def chain_in_reply(reply: dns.message.Message | None, qname: str, start: int = 0
     return Chain(tuple(names))
 
 
-__all__ = ["MAX_HOPS", "Chain", "chain_in_reply"]
+async def chain_by_queries(
+    ask: Callable[[str, str], Awaitable[QueryResult]], qname: str, start: int = 0
+) -> Chain:
+    """The chain followed one CNAME query at a time (a server that answers SERVFAIL for a
+    looping chain, as BIND does, still answers each CNAME on its own)."""
+    names = [dns.name.from_text(qname).to_text(omit_final_dot=True).lower()]
+    while True:
+        targets = (await ask(names[-1], "CNAME")).answer_texts("CNAME")
+        if not targets:
+            return Chain(tuple(names))
+        target = dns.name.from_text(targets[0]).to_text(omit_final_dot=True).lower()
+        if target in names:
+            return Chain((*names, target), loop=True)
+        names.append(target)
+        if start + len(names) - 1 > MAX_HOPS:
+            return Chain(tuple(names), too_long=True)
+
+
+__all__ = ["MAX_HOPS", "Chain", "chain_by_queries", "chain_in_reply"]

@@ -8,11 +8,13 @@ answered and names the ways it can fail before any TXT is reached.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from okta_custom_domain.readiness.cause import Cause, CauseCode
-from okta_custom_domain.readiness.cname_chain import MAX_HOPS
+from okta_custom_domain.readiness.cname_chain import MAX_HOPS, chain_by_queries
+from okta_custom_domain.readiness.query import QueryResult
 from okta_custom_domain.readiness.report import RecordReport, ServerAnswer
 from okta_custom_domain.readiness.wording import relative_or_fqdn
 
@@ -54,6 +56,18 @@ def delegation_of(report: RecordReport, before: tuple[str, ...] = ()) -> Delegat
     if len(names) - 1 > MAX_HOPS:
         return Delegation(names, "too_long")
     return Delegation(names)
+
+
+async def servfail_chain(
+    report: RecordReport, ask: Callable[[str, str], Awaitable[QueryResult]], before: tuple[str, ...]
+) -> Delegation | None:
+    """A chain that loops or is too long, behind a SERVFAIL for a TXT name (BIND's answer)."""
+    if report.record.rtype != "TXT" or not any(a.rcode == "SERVFAIL" for a in report.servers):
+        return None
+    chain = await chain_by_queries(ask, report.record.fqdn, len(before))
+    if not (chain.loop or chain.too_long):
+        return None
+    return Delegation((*before, *chain.names), "loop" if chain.loop else "too_long")
 
 
 def settle(report: RecordReport, delegation: Delegation) -> None:
@@ -102,4 +116,4 @@ def chain_cause(
     )
 
 
-__all__ = ["Delegation", "chain_cause", "delegation_of", "settle"]
+__all__ = ["Delegation", "chain_cause", "delegation_of", "servfail_chain", "settle"]

@@ -228,7 +228,7 @@ def split_servers(record: RecordReport) -> tuple[list[ServerAnswer], list[Server
 def record_cause(record: RecordReport) -> Cause | None:
     """The first per-record rule that applies, when some server answers without the record."""
     good, bad = split_servers(record)
-    if not bad:
+    if not bad and not (record.probes.get("cname_chain") or {}).get("problem"):
         return None
     return next(
         (cause for rule in RECORD_RULES if (cause := rule(record, good, bad)) is not None), None

@@ -114,7 +114,10 @@ def server_faults(report: ReadinessReport) -> list[Cause]:
     """One cause per server and kind of fault, in the order the servers were met."""
     grouped: dict[tuple[FaultKind, str], list[tuple[RecordReport, ServerAnswer]]] = {}
     for record in (r for top in report.records for r in top.with_delegated()):
+        looping = bool((record.probes.get("cname_chain") or {}).get("problem"))
         for answer in record.servers:
+            if looping and answer.rcode == "SERVFAIL":
+                continue  # the chain is the cause (BIND answers SERVFAIL at a CNAME loop)
             kind = _kind_of(answer)
             if kind is not None:
                 grouped.setdefault((kind, answer.label()), []).append((record, answer))

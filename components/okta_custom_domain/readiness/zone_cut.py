@@ -65,18 +65,21 @@ def _referral(result: QueryResult) -> str | None:
     )
 
 
+USABLE = (dns.rcode.NOERROR, dns.rcode.NXDOMAIN)
+
+
 async def _first_answer(
     ask: AskServer, name: str, servers: Sequence[NameServer]
 ) -> QueryResult | None:
-    """The first server's reply that is usable (NOERROR or NXDOMAIN); None if none answers."""
+    """The first usable reply (NOERROR or NXDOMAIN), else the first reply (BIND answers
+    SERVFAIL at a CNAME loop); None when no server replies at all."""
+    first = None
     for server in servers:
         result = await ask(name, "SOA", server)
-        if result.reply is not None and result.reply.rcode() in (
-            dns.rcode.NOERROR,
-            dns.rcode.NXDOMAIN,
-        ):
+        if result.reply is not None and result.reply.rcode() in USABLE:
             return result
-    return None
+        first = first or (result if result.reply is not None else None)
+    return first
 
 
 async def zone_below(
@@ -94,6 +97,11 @@ async def zone_below(
         found = _zone_in(result)
         if found is not None:
             return found
+        if result.reply is not None and result.reply.rcode() not in USABLE:
+            if current == dns.name.from_text(zone):
+                return None
+            current = current.parent()  # the name cannot be answered; its parent can
+            continue
         child = _referral(result)
         if child is not None and child != zone:
             zone, servers = child, await servers_of(child)

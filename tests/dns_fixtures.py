@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from okta_custom_domain.readiness import ReadinessReport, check_records
 from okta_custom_domain.testing.dns_server import TwoServerZone, ZoneRecord
 
 ZONE = "example.test"
@@ -42,6 +44,19 @@ def discovery_options(zone: TwoServerZone) -> dict[str, object]:
         "query_timeout": 0.5,
         "retries": 1,
     }
+
+
+def check(zone: TwoServerZone, records: list[dict[str, str]] | None = None) -> ReadinessReport:
+    """One check of ``records`` (default: Okta's two) with discovery through ns1."""
+    options: dict[str, Any] = discovery_options(zone)
+    return check_records(records or expected_records(), **options)
+
+
+def only_cause(report: ReadinessReport, code: str) -> str:
+    """The message of the one cause ``report`` must have, with code ``code``."""
+    assert not report.ready
+    assert [cause.code for cause in report.causes] == [code], report.diagnosis
+    return report.causes[0].message
 
 
 @pytest.fixture

@@ -12,10 +12,12 @@ from dns_fixtures import (  # type: ignore[import-not-found]  # tests/ is on sys
     TXT_NAME,
     TXT_VALUE,
     ZONE,
+    check,
     correct_zone_records,
     discovery_options,
     dns_zone,
     expected_records,
+    only_cause,
     silent_udp,
 )
 from okta_custom_domain.readiness import ReadinessReport, check_records
@@ -29,19 +31,8 @@ from okta_custom_domain.testing.dns_server import (
 __all__ = ["dns_zone", "silent_udp"]  # fixtures used by name below
 
 
-def check(zone: TwoServerZone, records: list[dict[str, str]] | None = None) -> ReadinessReport:
-    options: dict[str, Any] = discovery_options(zone)
-    return check_records(records or expected_records(), **options)
-
-
 def codes(report: ReadinessReport) -> list[str]:
     return [cause.code for cause in report.causes]
-
-
-def only_cause(report: ReadinessReport, code: str) -> str:
-    assert not report.ready
-    assert codes(report) == [code], report.diagnosis
-    return report.causes[0].message
 
 
 def test_ready_when_every_server_serves_the_records(dns_zone: TwoServerZone) -> None:

@@ -4,7 +4,6 @@ the one Let's Encrypt would give, with advice a person can follow."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from dns_fixtures import (  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest
@@ -13,10 +12,11 @@ from dns_fixtures import (  # type: ignore[import-not-found]  # tests/ is on sys
     TXT_NAME,
     TXT_VALUE,
     ZONE,
+    check,
     correct_zone_records,
-    discovery_options,
     dns_zone,
     expected_records,
+    only_cause,
     silent_udp,
 )
 from okta_custom_domain.cli import main
@@ -37,17 +37,6 @@ from okta_custom_domain.testing.dns_server import (
 )
 
 __all__ = ["dns_zone", "silent_udp"]  # fixtures used by name below
-
-
-def check(zone: TwoServerZone, records: list[dict[str, str]] | None = None) -> ReadinessReport:
-    options: dict[str, Any] = discovery_options(zone)
-    return check_records(records or expected_records(), **options)
-
-
-def only_cause(report: ReadinessReport, code: str) -> str:
-    assert not report.ready
-    assert [cause.code for cause in report.causes] == [code], report.diagnosis
-    return report.causes[0].message
 
 
 def test_a_stray_space_is_named_as_a_space_not_a_stale_value(dns_zone: TwoServerZone) -> None:
@@ -190,20 +179,19 @@ def delegate(zone: TwoServerZone, target: str) -> None:
     )
 
 
+def publish_at_target(target_server: AuthoritativeServer) -> None:
+    """The TXT value at the CNAME target, in the challenges zone."""
+    records = [ZoneRecord("d1f2", "TXT", f'"{TXT_VALUE}"')]
+    text = loopback_zone_text(CHALLENGES, serial=2, address="127.0.0.7", records=records)
+    target_server.set_zone(CHALLENGES, text)
+
+
 def test_a_txt_at_the_cname_target_in_another_zone_is_ready(
     delegated: tuple[TwoServerZone, AuthoritativeServer, str],
 ) -> None:
     zone, target_server, resolver = delegated
     delegate(zone, TARGET)
-    target_server.set_zone(
-        CHALLENGES,
-        loopback_zone_text(
-            CHALLENGES,
-            serial=2,
-            address="127.0.0.7",
-            records=[ZoneRecord("d1f2", "TXT", f'"{TXT_VALUE}"')],
-        ),
-    )
+    publish_at_target(target_server)
     report = check_via(resolver, zone)
     assert report.ready, report.diagnosis
     assert report.notes == [
@@ -316,15 +304,7 @@ def test_check_cli_accepts_a_delegated_txt_and_shows_where_it_was_found(
 ) -> None:
     zone, target_server, resolver = delegated
     delegate(zone, TARGET)
-    target_server.set_zone(
-        CHALLENGES,
-        loopback_zone_text(
-            CHALLENGES,
-            serial=2,
-            address="127.0.0.7",
-            records=[ZoneRecord("d1f2", "TXT", f'"{TXT_VALUE}"')],
-        ),
-    )
+    publish_at_target(target_server)
     argv = ["check", "--cname", f"{DOMAIN}={CNAME_TARGET}", "--txt", f"{TXT_NAME}={TXT_VALUE}"]
     argv += ["--resolver", resolver, "--dns-port", str(zone.port)]
     assert main(argv) == 0
@@ -340,15 +320,7 @@ def test_the_component_wait_accepts_a_delegated_txt(
     """The dynamic provider behind the Pulumi wait runs the same check: it completes."""
     zone, target_server, resolver = delegated
     delegate(zone, TARGET)
-    target_server.set_zone(
-        CHALLENGES,
-        loopback_zone_text(
-            CHALLENGES,
-            serial=2,
-            address="127.0.0.7",
-            records=[ZoneRecord("d1f2", "TXT", f'"{TXT_VALUE}"')],
-        ),
-    )
+    publish_at_target(target_server)
     provider = DnsReadinessProvider()
     props = {"records": expected_records(), "timeout": 5.0, "interval": 0.2}
     props |= {"resolver": resolver, "dns_port": float(zone.port)}

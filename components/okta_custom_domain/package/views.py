@@ -90,7 +90,8 @@ def view_of(cls: type, views: Mapping[type, type]) -> type:
         inner = without_none(hint) if is_optional(hint) else hint
         inner = views.get(inner, inner)
         fields[name] = NotRequired[inner] if optional else inner
-    view: type = TypedDict(cls.__name__, fields)  # type: ignore[misc]  (built at run time)
+    # built at run time, which mypy cannot follow
+    view: type = TypedDict(cls.__name__, fields)  # type: ignore[misc]
     view.__module__ = cls.__module__
     view.__qualname__ = cls.__qualname__
     view.__doc__ = cls.__doc__

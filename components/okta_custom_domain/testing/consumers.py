@@ -18,8 +18,8 @@ from typing import Any
 from okta_custom_domain.testing.engine import OfflineEngine
 
 REPOSITORY = Path(__file__).resolve().parents[3]
-PACKAGE_PLUGIN = REPOSITORY / "package" / "pulumi-resource-okta-custom-domain"
-"""The component package as an executable plugin (``package/`` in the repository)."""
+PACKAGE_PLUGIN = REPOSITORY / "plugin" / "pulumi-resource-okta-custom-domain"
+"""The component package as an executable plugin (``plugin/`` in the repository)."""
 
 
 def package_env() -> dict[str, str]:
@@ -36,11 +36,16 @@ class PackageConsumer:
     directory: Path
 
     def environment(self) -> dict[str, str]:
-        return {**os.environ, **self.engine.environment(), **package_env()}
+        """The engine's environment, with the plugin's directory first on PATH: ``package add``
+        of an executable records the package by name (CLI 3.276), and the CLI then finds
+        ``pulumi-resource-okta-custom-domain`` on PATH."""
+        env = {**os.environ, **self.engine.environment(), **package_env()}
+        env["PATH"] = os.pathsep.join([str(PACKAGE_PLUGIN.parent), env["PATH"]])
+        return env
 
-    def run(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-        """``pulumi ARGS`` in the project; a failure raises with the CLI's own output."""
-        done = subprocess.run(
+    def attempt(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        """``pulumi ARGS`` in the project, whatever its exit status."""
+        return subprocess.run(
             [str(self.engine.bin_dir / "pulumi"), *args],
             cwd=self.directory,
             env=self.environment(),
@@ -49,6 +54,10 @@ class PackageConsumer:
             check=False,
             timeout=timeout,
         )
+
+    def run(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        """``pulumi ARGS`` in the project; a failure raises with the CLI's own output."""
+        done = self.attempt(*args, timeout=timeout)
         if done.returncode != 0:
             raise RuntimeError(
                 f"pulumi {' '.join(args)} failed (exit {done.returncode}):\n"

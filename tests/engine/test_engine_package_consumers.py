@@ -12,7 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from okta_custom_domain.testing.consumers import PACKAGE_PLUGIN, PackageConsumer
+from okta_custom_domain.testing.consumers import (
+    PACKAGE_PLUGIN,
+    PackageConsumer,
+    install_package_plugin,
+)
 from okta_custom_domain.testing.engine_lab import KEY_NAME, LAB_ADDRESS, EngineLab
 
 SECRET_SIG = "4dabf18193072939515e22adb298388d"  # a secret value's marker in exported state
@@ -108,6 +112,7 @@ def test_a_yaml_program_adds_the_package_and_reaches_completed(
     consumer = PackageConsumer(lab.engine, project)
     consumer.run("stack", "init", "dev")
     add_package(consumer)
+    install_package_plugin(lab.engine)
     set_config(consumer, lab)
 
     consumer.run("up", "--yes", "--skip-preview")

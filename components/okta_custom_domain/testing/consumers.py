@@ -12,12 +12,14 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from okta_custom_domain.testing.engine import OfflineEngine
 
 REPOSITORY = Path(__file__).resolve().parents[3]
+PACKAGE_NAME = "okta-custom-domain"
 PACKAGE_PLUGIN = REPOSITORY / "plugin" / "pulumi-resource-okta-custom-domain"
 """The component package as an executable plugin (``plugin/`` in the repository)."""
 
@@ -36,12 +38,7 @@ class PackageConsumer:
     directory: Path
 
     def environment(self) -> dict[str, str]:
-        """The engine's environment, with the plugin's directory first on PATH: ``package add``
-        of an executable records the package by name (CLI 3.276), and the CLI then finds
-        ``pulumi-resource-okta-custom-domain`` on PATH."""
-        env = {**os.environ, **self.engine.environment(), **package_env()}
-        env["PATH"] = os.pathsep.join([str(PACKAGE_PLUGIN.parent), env["PATH"]])
-        return env
+        return {**os.environ, **self.engine.environment(), **package_env()}
 
     def attempt(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
         """``pulumi ARGS`` in the project, whatever its exit status."""
@@ -74,6 +71,17 @@ class PackageConsumer:
     def exported_state(self) -> str:
         """``pulumi stack export`` (secrets stay ciphertext)."""
         return self.run("stack", "export").stdout
+
+
+def install_package_plugin(engine: OfflineEngine) -> None:
+    """``pulumi plugin install resource okta-custom-domain VERSION --file <the executable>``.
+
+    ``package add`` of an executable records the package by name and version (CLI 3.276,
+    package_add.go), so ``pulumi up`` looks for that plugin in the plugin cache. (On PATH it
+    would be found too, but pulumi-yaml then caches the schema next to the plugin's directory,
+    in the repository.)
+    """
+    engine.install_plugin(PACKAGE_NAME, metadata.version(PACKAGE_NAME), PACKAGE_PLUGIN)
 
 
 def package_schema(engine: OfflineEngine, directory: Path) -> dict[str, Any]:

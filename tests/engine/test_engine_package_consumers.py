@@ -7,7 +7,9 @@ reaches ``COMPLETED`` and is destroyed. The component runs in its package's plug
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from okta_custom_domain.testing.consumers import (
     PACKAGE_PLUGIN,
     PackageConsumer,
     install_package_plugin,
+    package_schema,
 )
 from okta_custom_domain.testing.engine_lab import KEY_NAME, LAB_ADDRESS, EngineLab
 
@@ -34,12 +37,11 @@ def lab(pulumi_bin: Path, tmp_path: Path) -> Iterator[EngineLab]:
         yield running
 
 
-def lab_config(lab: EngineLab) -> tuple[dict[str, str], dict[str, str]]:
-    """(plain, secret) config of a consumer stack: the Okta provider's and the program's."""
+def lab_config(lab: EngineLab, prefix: str = "") -> tuple[dict[str, str], dict[str, str]]:
+    """(plain, secret) config of a consumer stack: the Okta provider's, and the program's
+    (keys with ``prefix``: YAML reads its own project's, the TypeScript program ``lab:``)."""
     fake = lab.okta["acme"]
-    plain = {
-        "okta:orgName": "acme",
-        "okta:httpProxy": fake.url,
+    program = {
         "domain": DOMAIN,
         "zone": ZONE,
         "dnsServer": LAB_ADDRESS,
@@ -47,7 +49,9 @@ def lab_config(lab: EngineLab) -> tuple[dict[str, str], dict[str, str]]:
         "tsigKeyName": KEY_NAME,
         "nameserver": f"{LAB_ADDRESS}:{lab.dns.port}",
     }
-    return plain, {"okta:apiToken": fake.api_token, "tsigSecret": lab.key_secret}
+    plain = {"okta:orgName": "acme", "okta:httpProxy": fake.url}
+    plain.update({f"{prefix}{key}": value for key, value in program.items()})
+    return plain, {"okta:apiToken": fake.api_token, f"{prefix}tsigSecret": lab.key_secret}
 
 
 def set_config(consumer: PackageConsumer, lab: EngineLab) -> None:
@@ -57,7 +61,8 @@ def set_config(consumer: PackageConsumer, lab: EngineLab) -> None:
     consumer.run("config", "set-all", *args)
 
 
-def assert_completed_then_destroyed(consumer: PackageConsumer, lab: EngineLab) -> None:
+def assert_completed(consumer: PackageConsumer, lab: EngineLab) -> None:
+    """The domain is COMPLETED, its records served, and no secret is in state in plain text."""
     outputs = consumer.outputs()
     assert outputs["validationStatus"] == "COMPLETED", outputs
     txt = [r["value"] for r in outputs["dnsRecords"] if r["type"] == "TXT"]
@@ -70,7 +75,8 @@ def assert_completed_then_destroyed(consumer: PackageConsumer, lab: EngineLab) -
     for name, value in secret.items():
         assert value not in state, f"{name} in plain text in the exported state"
 
-    consumer.run("destroy", "--yes", "--skip-preview")
+
+def assert_destroyed(consumer: PackageConsumer, lab: EngineLab) -> None:
     assert lab.okta_domains("acme") == []
     assert lab.served(DOMAIN, "CNAME") == []
     assert lab.served(f"_acme-challenge.{DOMAIN}", "TXT") == []
@@ -116,4 +122,59 @@ def test_a_yaml_program_adds_the_package_and_reaches_completed(
     set_config(consumer, lab)
 
     consumer.run("up", "--yes", "--skip-preview")
-    assert_completed_then_destroyed(consumer, lab)
+    assert_completed(consumer, lab)
+    consumer.run("destroy", "--yes", "--skip-preview")
+    assert_destroyed(consumer, lab)
+
+
+def typescript_project(lab: EngineLab, project: Path) -> PackageConsumer:
+    """The TypeScript consumer in ``project``: its SDK generated from ``pulumi package
+    get-schema`` by the Node.js code generator, compiled with the program by ``tsc``.
+
+    ``pulumi package add`` cannot run for a Node.js project here: it calls the Node.js
+    language host's GeneratePackage and Link (packages.go GenSDK, LinkPackages), and that
+    host is not buildable from the module proxy. ``pulumi-sdkgen-nodejs`` runs the generator
+    GeneratePackage runs (pkg/v3 codegen/nodejs, same version as the CLI).
+    """
+    source = CONSUMERS / "typescript"
+    if not (source / "node_modules").is_dir():
+        pytest.fail(f"run `npm ci` in {source} first (.ci/run does)")
+    project.mkdir()
+    for name in ("index.ts", "tsconfig.json", "package.json"):
+        shutil.copy(source / name, project / name)
+    (project / "node_modules").symlink_to(source / "node_modules")
+    schema = project / "schema.json"
+    schema.write_text(json.dumps(package_schema(lab.engine, project)))
+    sdk = project / "sdks" / "okta-custom-domain"
+    tools = lab.engine.bin_dir
+    subprocess.run([str(tools / "pulumi-sdkgen-nodejs"), str(schema), str(sdk)], check=True)
+    subprocess.run([str(project / "node_modules" / ".bin" / "tsc"), "-p", str(project)], check=True)
+    # the SDK reads its version from its package.json, next to the compiled utilities
+    shutil.copy(sdk / "package.json", project / "bin" / "sdks" / "okta-custom-domain")
+    return PackageConsumer(lab.engine, project)
+
+
+def run_typescript(consumer: PackageConsumer, lab: EngineLab, operation: str) -> None:
+    """``node bin/index.js``: the Automation API runs the program (``up`` or ``destroy``)."""
+    plain, secret = lab_config(lab, prefix="lab:")
+    config: dict[str, dict[str, str | bool]] = {k: {"value": v} for k, v in plain.items()}
+    config.update({k: {"value": v, "secret": True} for k, v in secret.items()})
+    settings = {"workDir": str(consumer.directory), "operation": operation, "config": config}
+    env = {**consumer.environment(), "CONSUMER_SETTINGS": json.dumps(settings)}
+    done = subprocess.run(
+        ["node", str(consumer.directory / "bin" / "index.js")],
+        cwd=consumer.directory, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 0, f"{operation} failed:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}"
+
+
+def test_a_typescript_program_with_the_generated_sdk_reaches_completed(
+    lab: EngineLab, tmp_path: Path
+) -> None:
+    consumer = typescript_project(lab, tmp_path / "typescript-consumer")
+    install_package_plugin(lab.engine)
+
+    run_typescript(consumer, lab, "up")
+    assert_completed(consumer, lab)
+    run_typescript(consumer, lab, "destroy")
+    assert_destroyed(consumer, lab)

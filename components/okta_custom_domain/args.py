@@ -65,7 +65,7 @@ class VerificationOptions:
     """When to stop waiting: `COMPLETED` (certificate issued; default) or `VERIFIED` (DNS verified
     only)."""
     timeout: float = defaults.VERIFICATION_TIMEOUT
-    """Seconds to wait for Okta to reach `wait_for`. Default 1800."""
+    """Seconds to wait for Okta to reach the status waited for. Default 1800."""
     poll_interval: float = defaults.VERIFICATION_POLL_INTERVAL
     """Seconds between two reads of the domain's status from Okta. Default 10."""
 
@@ -156,7 +156,7 @@ class OktaCustomDomainArgs:
     brand_id: pulumi.Input[str] | None = None
     """The Okta brand to attach the domain to. Default: the org's default brand."""
     certificate: ManualCertificate | None = None
-    """Your certificate, for `certificate_source_type` `MANUAL`."""
+    """Your certificate, when the certificate source type is `MANUAL`."""
     readiness: ReadinessOptions = field(default_factory=ReadinessOptions)
     """How the DNS readiness check finds and asks the zone's authoritative servers."""
     verification: VerificationOptions = field(default_factory=VerificationOptions)

@@ -37,9 +37,9 @@ class CloudflareDns:
     """
 
     zone_id: str | None = None
-    """The Cloudflare zone id (32 lower-case hex characters); or give `zone_name`."""
+    """The Cloudflare zone id (32 lower-case hex characters); or give the zone's name."""
     zone_name: str | None = None
-    """The zone's name (e.g. `example.com`); its id is looked up. Or give `zone_id`."""
+    """The zone's name (e.g. `example.com`); its id is looked up. Or give the zone id."""
     ttl: int = defaults.TTL
     """TTL of both records in seconds: 60..86400, or 1 for Cloudflare's automatic TTL.
     Default 300."""

@@ -25,7 +25,7 @@ from okta_custom_domain.args import OktaCustomDomainArgs
 from okta_custom_domain.component import OktaCustomDomain
 from okta_custom_domain.field_marks import is_secret
 from okta_custom_domain.package.inputs import args_from_inputs
-from okta_custom_domain.package.views import NESTED, argument_views
+from okta_custom_domain.package.views import NESTED, argument_views, borrow_source
 
 PACKAGE_NAME = "okta-custom-domain"
 
@@ -48,13 +48,8 @@ def hosted_component() -> type[OktaCustomDomain]:
         OktaCustomDomain.__init__(self, name, args_from_inputs(args), opts)
 
     __init__.__annotations__ = {"args": args_view, "return": None}
-    namespace = {
-        "__init__": __init__,
-        "__module__": OktaCustomDomain.__module__,
-        "__qualname__": OktaCustomDomain.__qualname__,
-        "__doc__": OktaCustomDomain.__doc__,
-    }
-    return type(OktaCustomDomain.__name__, (OktaCustomDomain,), namespace)
+    hosted = type(OktaCustomDomain.__name__, (OktaCustomDomain,), {"__init__": __init__})
+    return borrow_source(hosted, OktaCustomDomain)
 
 
 def secret_properties() -> dict[str, set[str]]:

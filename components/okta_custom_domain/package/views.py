@@ -92,10 +92,18 @@ def view_of(cls: type, views: Mapping[type, type]) -> type:
         fields[name] = NotRequired[inner] if optional else inner
     # built at run time, which mypy cannot follow
     view: type = TypedDict(cls.__name__, fields)  # type: ignore[misc]
-    view.__module__ = cls.__module__
-    view.__qualname__ = cls.__qualname__
-    view.__doc__ = cls.__doc__
-    return view
+    return borrow_source(view, cls)
+
+
+def borrow_source(alias: type, cls: type) -> type:
+    """Make ``inspect.getsource(alias)`` find ``cls``'s source: module and qualified name (up
+    to Python 3.12), ``__firstlineno__`` (3.13+); and take its docstring."""
+    alias.__module__ = cls.__module__
+    alias.__qualname__ = cls.__qualname__
+    alias.__doc__ = cls.__doc__
+    if "__firstlineno__" in vars(cls):
+        alias.__firstlineno__ = cls.__firstlineno__  # type: ignore[attr-defined]
+    return alias
 
 
 def argument_views() -> dict[type, type]:

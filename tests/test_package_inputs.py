@@ -7,9 +7,11 @@ Python API applies to every language. The CLI-level tests are in tests/engine/.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import inspect
 import typing
+from collections.abc import Iterator
 from typing import Any
 
 import pulumi
@@ -22,6 +24,19 @@ from okta_custom_domain.package.views import NESTED, argument_views
 from okta_custom_domain.parsers import InputError
 from okta_custom_domain.targets import ManualDns, Rfc2136Dns
 from pulumi.runtime import rpc
+
+
+@pytest.fixture(autouse=True)
+def _event_loop() -> Iterator[None]:
+    """Outputs need an event loop; earlier tests may have closed theirs."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    yield
+    pending = asyncio.all_tasks(loop)  # an Output's own tasks, finished before the loop closes
+    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    asyncio.set_event_loop(None)
+    loop.close()
+
 
 SECRET = "c2VjcmV0LXRzaWcta2V5LWZvci10ZXN0cw=="
 RFC2136 = {"server": "127.0.0.1", "zone": "example.com", "key_name": "k", "key_secret": SECRET}

@@ -76,6 +76,14 @@ def assert_completed(consumer: PackageConsumer, lab: EngineLab) -> None:
         assert value not in state, f"{name} in plain text in the exported state"
 
 
+def assert_no_secret_printed(lab: EngineLab, printed: str) -> None:
+    """What the CLI printed (progress, diagnostics, outputs) shows no secret's value."""
+    assert "[secret]" in printed or "COMPLETED" in printed, "nothing of the update was captured"
+    _plain, secret = lab_config(lab)
+    for name, value in secret.items():
+        assert value not in printed, f"{name} printed in plain text"
+
+
 def assert_destroyed(consumer: PackageConsumer, lab: EngineLab) -> None:
     assert lab.okta_domains("acme") == []
     assert lab.served(DOMAIN, "CNAME") == []
@@ -121,7 +129,8 @@ def test_a_yaml_program_adds_the_package_and_reaches_completed(
     install_package_plugin(lab.engine)
     set_config(consumer, lab)
 
-    consumer.run("up", "--yes", "--skip-preview")
+    up = consumer.run("up", "--yes", "--skip-preview")
+    assert_no_secret_printed(lab, up.stdout + up.stderr)
     assert_completed(consumer, lab)
     consumer.run("destroy", "--yes", "--skip-preview")
     assert_destroyed(consumer, lab)
@@ -154,7 +163,7 @@ def typescript_project(lab: EngineLab, project: Path) -> PackageConsumer:
     return PackageConsumer(lab.engine, project)
 
 
-def run_typescript(consumer: PackageConsumer, lab: EngineLab, operation: str) -> None:
+def run_typescript(consumer: PackageConsumer, lab: EngineLab, operation: str) -> str:
     """``node bin/index.js``: the Automation API runs the program (``up`` or ``destroy``)."""
     plain, secret = lab_config(lab, prefix="lab:")
     config: dict[str, dict[str, str | bool]] = {k: {"value": v} for k, v in plain.items()}
@@ -166,6 +175,7 @@ def run_typescript(consumer: PackageConsumer, lab: EngineLab, operation: str) ->
         cwd=consumer.directory, env=env, capture_output=True, text=True, timeout=300, check=False,
     )
     assert done.returncode == 0, f"{operation} failed:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}"
+    return done.stdout + done.stderr  # the CLI's output is on stderr (onOutput)
 
 
 def test_a_typescript_program_with_the_generated_sdk_reaches_completed(
@@ -174,7 +184,7 @@ def test_a_typescript_program_with_the_generated_sdk_reaches_completed(
     consumer = typescript_project(lab, tmp_path / "typescript-consumer")
     install_package_plugin(lab.engine)
 
-    run_typescript(consumer, lab, "up")
+    assert_no_secret_printed(lab, run_typescript(consumer, lab, "up"))
     assert_completed(consumer, lab)
     run_typescript(consumer, lab, "destroy")
     assert_destroyed(consumer, lab)

@@ -9,6 +9,7 @@ import pulumi
 
 from okta_custom_domain import defaults, parsers
 from okta_custom_domain.certificates import CertificateError, validate_manual_certificate
+from okta_custom_domain.field_marks import SECRET
 from okta_custom_domain.names import host_name, label_in_zone
 from okta_custom_domain.okta.org_url import org_url_from
 from okta_custom_domain.parsers import InputError
@@ -30,11 +31,19 @@ class ReadinessOptions:
     """
 
     timeout: float | None = None
+    """Seconds to wait for every authoritative server to serve the records. Default 1800, or 14400
+    with manual DNS."""
     interval: float = defaults.READINESS_INTERVAL
+    """Seconds between two rounds of questions to the servers. Default 2."""
     resolver: str | None = None
+    """A resolver (IP[:port]) used only to find the zone and its name servers. Default: the
+    system's."""
     dns_port: int = defaults.DNS_PORT
+    """The port the authoritative servers are asked on. Default 53."""
     nameservers: Sequence[str] | None = None
+    """The authoritative servers to ask (IP[:port]), skipping their discovery."""
     validating_resolver: str | None = None
+    """A DNSSEC-validating resolver (IP[:port]) that must also answer with the records."""
 
     def __post_init__(self) -> None:
         if self.timeout is not None:
@@ -53,8 +62,12 @@ class VerificationOptions:
     """When to stop waiting: ``COMPLETED`` (certificate issued) or only ``VERIFIED`` (DNS)."""
 
     wait_for: str = defaults.WAIT_FOR
+    """When to stop waiting: `COMPLETED` (certificate issued; default) or `VERIFIED` (DNS verified
+    only)."""
     timeout: float = defaults.VERIFICATION_TIMEOUT
+    """Seconds to wait for Okta to reach the status waited for. Default 1800."""
     poll_interval: float = defaults.VERIFICATION_POLL_INTERVAL
+    """Seconds between two reads of the domain's status from Okta. Default 10."""
 
     def __post_init__(self) -> None:
         _set(self, "wait_for", parsers.wait_for(self.wait_for, "verification.wait_for"))
@@ -75,7 +88,11 @@ class OktaOrg:
     """
 
     org_url: str | None = None
+    """The Okta org's URL (`https://acme.okta.com`). Default: `okta:orgName`/`okta:baseUrl` config
+    or `OKTA_ORG_NAME`/`OKTA_BASE_URL`."""
     credentials_tenant: str | None = None
+    """The name of the `okta-custom-domain:tenants` config entry holding this org's credentials.
+    Default: `okta:*` config or `OKTA_*` environment."""
 
     def __post_init__(self) -> None:
         if self.org_url is not None:
@@ -104,8 +121,11 @@ class ManualCertificate:
     """
 
     certificate: str
+    """The domain's certificate, PEM."""
     certificate_chain: str
-    private_key: pulumi.Input[str] = field(repr=False)
+    """The intermediate certificates that issued it, PEM (Okta requires them)."""
+    private_key: pulumi.Input[str] = field(repr=False, metadata=SECRET)
+    """The certificate's private key, PEM. Secret: kept encrypted in state."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.certificate_chain, str) or not self.certificate_chain.strip():
@@ -128,13 +148,21 @@ class OktaCustomDomainArgs:
     """Everything one custom domain needs; see the README for each field."""
 
     domain: str
+    """The custom domain (e.g. `login.example.com`), below the DNS zone's apex."""
     dns: DnsTarget
+    """Where the CNAME and TXT records Okta asks for are written."""
     certificate_source_type: str = "OKTA_MANAGED"
+    """`OKTA_MANAGED` (Okta obtains the certificate; default) or `MANUAL` (give `certificate`)."""
     brand_id: pulumi.Input[str] | None = None
+    """The Okta brand to attach the domain to. Default: the org's default brand."""
     certificate: ManualCertificate | None = None
+    """Your certificate, when the certificate source type is `MANUAL`."""
     readiness: ReadinessOptions = field(default_factory=ReadinessOptions)
+    """How the DNS readiness check finds and asks the zone's authoritative servers."""
     verification: VerificationOptions = field(default_factory=VerificationOptions)
+    """When verification stops waiting, and how often it asks Okta."""
     okta_org: OktaOrg = field(default_factory=OktaOrg)
+    """Which Okta org the verification step talks to, and where its credentials are."""
 
     def __post_init__(self) -> None:
         _set(self, "domain", host_name(self.domain, field="domain"))

@@ -3,9 +3,10 @@
 The graph is domain -> records -> readiness -> verification, after a DNS preflight for an
 RFC 2136 target (the key and zone proved before the domain exists). Record names are known at
 preview; their values come from Okta, so a regenerated TXT value flows through every later step.
-"""
 
-from __future__ import annotations
+Annotations here are evaluated (no ``from __future__ import annotations``): the component
+package's schema is inferred from them at run time (``okta_custom_domain.package``).
+"""
 
 import os
 from collections.abc import Callable
@@ -67,10 +68,17 @@ class OktaCustomDomain(pulumi.ComponentResource):
     """An Okta custom domain taken from nothing to verified, with its certificate issued."""
 
     domain_id: pulumi.Output[str]
+    """The Okta custom domain's id."""
     validation_status: pulumi.Output[str]
+    """The domain's status in Okta when the wait ended: `COMPLETED` (certificate issued) or
+    `VERIFIED`."""
     cname_target: pulumi.Output[str]
+    """What the domain's CNAME points to (`<org>.customdomains.okta.com`)."""
     dns_records: pulumi.Output[list[dict[str, Any]]]
+    """The CNAME and TXT records Okta asks for: `type`, `fqdn`, `name` (in the DNS target's style)
+    and `value`."""
     registrar_rows: pulumi.Output[list[dict[str, Any]]]
+    """With manual DNS, the rows to paste into the registrar's form (empty otherwise)."""
 
     def __init__(
         self,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pulumi
 
 from okta_custom_domain import defaults, parsers
+from okta_custom_domain.field_marks import SECRET
 from okta_custom_domain.names import RECORD_NAME_STYLES, host_name
 from okta_custom_domain.parsers import InputError
 from okta_custom_domain.rfc2136.tsig import (
@@ -36,9 +37,14 @@ class CloudflareDns:
     """
 
     zone_id: str | None = None
+    """The Cloudflare zone id (32 lower-case hex characters); or give the zone's name."""
     zone_name: str | None = None
+    """The zone's name (e.g. `example.com`); its id is looked up. Or give the zone id."""
     ttl: int = defaults.TTL
+    """TTL of both records in seconds: 60..86400, or 1 for Cloudflare's automatic TTL.
+    Default 300."""
     comment: str | None = None
+    """A comment stored on both records in Cloudflare."""
 
     def __post_init__(self) -> None:
         if (self.zone_id is None) == (self.zone_name is None):
@@ -75,8 +81,12 @@ class ManualDns:
     """
 
     zone: str
+    """The zone the records belong to (e.g. `example.com`); the custom domain must be below it."""
     style: str = "label"
+    """The name form the registrar's form wants: `label` (the form appends the zone; default),
+    `fqdn` or `fqdn-dot`."""
     ttl: int = defaults.TTL
+    """TTL to enter for both records, in seconds (30..86400). Default 300."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "zone", host_name(self.zone, field="ManualDns.zone"))
@@ -97,12 +107,21 @@ class Rfc2136Dns:
     """
 
     server: str
+    """The primary server's host name or address, which accepts RFC 2136 updates."""
     zone: str
+    """The zone to update (e.g. `example.com`); the custom domain must be below it."""
     key_name: str
-    key_secret: pulumi.Input[str] = field(repr=False)
+    """The TSIG key's name, as the server knows it."""
+    key_secret: pulumi.Input[str] = field(repr=False, metadata=SECRET)
+    """The TSIG key's base64 secret. Secret: kept encrypted in state (made a secret if given as
+    plain text)."""
     key_algorithm: str = "hmac-sha256"
+    """The TSIG algorithm, as in the server's key definition: `hmac-sha256` (default), `hmac-
+    sha512`..."""
     port: int = defaults.DNS_PORT
+    """The server's DNS port. Default 53."""
     ttl: int = defaults.TTL
+    """TTL of both records in seconds. Default 300."""
 
     def __post_init__(self) -> None:
         server = parsers.text(

@@ -20,11 +20,10 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pulumi import automation as auto
 
-from okta_custom_domain.config_keys import SECRET_KEYS
+from okta_custom_domain.fleet.stack_config import flatten_config as flatten_config
 
 PROJECT_NAME = "okta-custom-domain"
 PASSPHRASE = "offline-engine-passphrase"
@@ -62,25 +61,6 @@ def build_toolchain() -> Path:
     if done.returncode != 0 or not lines:
         raise ToolchainError(f"{script} failed (exit {done.returncode}); see its stderr above")
     return Path(lines[-1])
-
-
-def flatten_config(prefix: str, value: Any) -> dict[str, auto.ConfigValue]:
-    """``{"a": [{"b": 1}]}`` as ``--path`` keys (``prefix.a[0].b``), secrets marked secret."""
-    out: dict[str, auto.ConfigValue] = {}
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            child = flatten_config(f"{prefix}.{key}", item)
-            if key in SECRET_KEYS and not isinstance(item, (Mapping, list)):
-                child = {k: auto.ConfigValue(v.value, secret=True) for k, v in child.items()}
-            out.update(child)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            out.update(flatten_config(f"{prefix}[{index}]", item))
-    elif isinstance(value, bool):
-        out[prefix] = auto.ConfigValue("true" if value else "false")
-    else:
-        out[prefix] = auto.ConfigValue(str(value))
-    return out
 
 
 @dataclass

@@ -65,12 +65,12 @@ def check_flags(options: FleetOptions) -> None:
         raise UsageError("--remove deletes a stack after its destroy: use it with destroy")
 
 
-def load_tenants(options: FleetOptions, pulumi: str, env: dict[str, str]) -> list[dict[str, Any]]:
-    """The validated tenants list, from the file or the stack."""
+def load_tenants(options: FleetOptions, env: dict[str, str]) -> list[dict[str, Any]]:
+    """The validated tenants list, from the file (no CLI needed) or the stack."""
     if options.tenants_file is not None:
         return source.from_file(options.tenants_file)
     assert options.from_stack is not None
-    return source.from_stack(options.from_stack, pulumi, options.from_stack_dir, env)
+    return source.from_stack(options.from_stack, pulumi_path(env), options.from_stack_dir, env)
 
 
 def selected_shards(options: FleetOptions, shards: Sequence[Shard]) -> list[Shard]:
@@ -126,12 +126,10 @@ def run_fleet(options: FleetOptions, out: Console, err: Console) -> int:
     """Exit 0 when every stack succeeded, 1 when any failed; raises on bad input first."""
     check_flags(options)
     env = options.project.environment()
-    pulumi = pulumi_path(env)
-    tenants = load_tenants(options, pulumi, env)
-    shards = placement.place(tenants, options.shards)
+    shards = placement.place(load_tenants(options, env), options.shards)
     chosen = selected_shards(options, shards)
     placed = [shard.stack for shard in shards if shard.tenants]
-    orphans = orphaned(existing_stacks(options.project, pulumi, env), placed)
+    orphans = orphaned(existing_stacks(options.project, pulumi_path(env), env), placed)
     jobs = build_jobs(options, chosen, orphans)
     if options.only_failed and not chosen:
         (err if options.json else out).print("--only-failed: no stack failed last time")

@@ -25,6 +25,16 @@ Diagnostics:
     error: update failed
 """
 
+TRACEBACK = """\
+ +  pulumi:pulumi:Stack okta-custom-domain-tenant-t05 creating (1s) error: update failed
+ +  pulumi:pulumi:Stack okta-custom-domain-tenant-t05 creating (1s) error: Resource monitor has terminated, shutting down
+  pulumi-python:dynamic/okta-custom-domain:Rfc2136Preflight (t05-login-dns-preflight):
+    error: Traceback (most recent call last):
+      File "/venv/lib/python3.11/site-packages/pulumi/dynamic/__main__.py", line 84, in wrapper
+        return fn(self, request, context)
+    okta_custom_domain.rfc2136.errors.Rfc2136Error: RFC 2136 preflight at 127.0.0.1:5353 (zone fleet.test, TSIG key k) failed: NOTAUTH/BADSIG
+"""
+
 
 def result(stack: str, ok: bool = True, **kwargs: object) -> StackResult:
     return StackResult(stack, "up", [stack.removeprefix("tenant-")], SUCCEEDED if ok else FAILED, 12.34, **kwargs)  # type: ignore[arg-type]
@@ -40,7 +50,9 @@ def test_first_error_line_skips_pulumis_closing_update_failed() -> None:
     assert results.first_error_line(PULUMI_FAILURE) == (
         "RFC 2136 preflight of zone fleet.test on 127.0.0.1:53 with key okta-lab-key: BADSIG"
     )
-    assert results.first_error_line("error: update failed\n") == "update failed"
+    assert results.first_error_line(TRACEBACK) == (
+        "Rfc2136Error: RFC 2136 preflight at 127.0.0.1:5353 (zone fleet.test, TSIG key k) failed: NOTAUTH/BADSIG"
+    )
     assert results.first_error_line("a\nlast words\n") == "last words"
 
 

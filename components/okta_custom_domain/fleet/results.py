@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,12 @@ from typing import Any
 from okta_custom_domain.fleet.protocol import StackResult
 
 SCHEMA_VERSION = 1
-_OPERATION_WORDS = ("update", "preview", "refresh", "destroy")
+_NOISE = frozenset({
+    *(f"{word} failed" for word in ("update", "preview", "refresh", "destroy")),
+    "Resource monitor has terminated, shutting down",
+})  # fmt: skip
+"""Pulumi's closing lines after the real error."""
+_EXCEPTION = re.compile(r"^(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*(?:Error|Exception)): (.+)$")
 
 
 class ResultsError(ValueError):
@@ -61,15 +67,30 @@ def failed_stacks(path: Path) -> set[str]:
     return {name for name, result in stored.items() if not result.ok}
 
 
+def _exception_after(lines: list[str], start: int) -> str | None:
+    """The ``SomeError: message`` line that ends a Python traceback begun at ``start``."""
+    for line in lines[start + 1 :]:
+        found = _EXCEPTION.match(line)
+        if found:
+            return f"{found.group(1)}: {found.group(2)}"
+    return None
+
+
 def first_error_line(text: str) -> str:
-    """The line that says what went wrong: the first ``error:`` line that is not Pulumi's
-    closing "update failed", else the last non-empty line."""
+    """The line that says what went wrong: the first ``error:`` line that is not one of
+    Pulumi's closing words ("update failed"...); for a dynamic provider's traceback, the
+    exception at its end. Else the last non-empty line."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    errors = [line for line in lines if "error:" in line]
-    for line in errors:
+    for index, line in enumerate(lines):
+        if "error:" not in line:
+            continue
         message = line.split("error:", 1)[1].strip()
-        if not any(message == f"{word} failed" for word in _OPERATION_WORDS):
-            return message
-    if errors:
-        return errors[0].split("error:", 1)[1].strip()
+        if message in _NOISE:
+            continue
+        if message.startswith("Traceback (most recent call last)"):
+            exception = _exception_after(lines, index)
+            if exception:
+                return exception
+            continue
+        return message
     return lines[-1] if lines else ""

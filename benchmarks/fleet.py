@@ -63,8 +63,8 @@ class Sampler:
         else:
             tops = [self.root]
         pids = tops + [d for p in tops for d in _descendants(p, tree)]
-        for pid in pids:
-            self.seen.setdefault(pid, kind(pid))
+        for pid in pids:  # the last sighting: a fork shows its parent's cmdline until exec
+            self.seen[pid] = kind(pid)
         self.peak_rss = max(self.peak_rss, sum(_rss(p) for p in pids))
 
     @contextmanager

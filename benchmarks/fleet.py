@@ -64,7 +64,9 @@ class Sampler:
             tops = [self.root]
         pids = tops + [d for p in tops for d in _descendants(p, tree)]
         for pid in pids:  # the last sighting: a fork shows its parent's cmdline until exec
-            self.seen[pid] = kind(pid)
+            found = kind(pid)
+            if found not in ("?", "gone"):  # an exiting process has no cmdline any more
+                self.seen[pid] = found
         self.peak_rss = max(self.peak_rss, sum(_rss(p) for p in pids))
 
     @contextmanager

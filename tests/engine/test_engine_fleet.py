@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 import yaml
+from okta_custom_domain.testing.engine import flatten_config
 from okta_custom_domain.testing.engine_lab import EngineLab
 
 PROGRAM = Path(__file__).resolve().parents[2] / "__main__.py"
@@ -81,8 +82,8 @@ class Fleet:
         self.tenants_file.write_text(yaml.safe_dump(entries, sort_keys=False))
 
     def run(self, *argv: str) -> subprocess.CompletedProcess[str]:
-        args = [FLEET, "fleet", argv[0], "--tenants", str(self.tenants_file),
-                "--work-dir", str(self.work), *argv[1:]]  # fmt: skip
+        source = [] if "--from-stack" in argv else ["--tenants", str(self.tenants_file)]
+        args = [FLEET, "fleet", argv[0], *source, "--work-dir", str(self.work), *argv[1:]]
         env = {**os.environ, **self.lab.engine.environment()}
         done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
         self.printed += [done.stdout, done.stderr]
@@ -176,6 +177,15 @@ def test_only_failed_after_fixing_the_key_runs_that_stack_alone(fleet: Fleet) ->
     assert changed == {f"org{BAD[1:]}"}
 
 
+def test_refresh_of_one_shard_reads_back_what_up_wrote(fleet: Fleet) -> None:
+    code, report = fleet.run_json("refresh", "--shard", "3")
+    assert code == 0, report
+    assert [(s["stack"], s["operation"], s["result"]) for s in report["stacks"]] == [
+        ("tenant-t03", "refresh", "succeeded")
+    ]
+    assert set(report["stacks"][0]["changes"]) <= {"same"}, report["stacks"][0]["changes"]
+
+
 def test_a_tenant_removed_from_the_list_is_reported_never_destroyed(fleet: Fleet) -> None:
     fleet.write(fleet.tenants(fixed=True, without=(GONE,)))
     code, report = fleet.run_json("preview", "--shard", "0")
@@ -185,6 +195,21 @@ def test_a_tenant_removed_from_the_list_is_reported_never_destroyed(fleet: Fleet
     assert fleet.lab.okta_domains(f"org{GONE[1:]}") == [domain(GONE)]
     human = fleet.run("preview", "--shard", "0")
     assert f"tenant-{GONE}" in human.stdout and "orphaned" in human.stdout
+
+
+def test_the_list_can_come_from_an_existing_stacks_config(fleet: Fleet) -> None:
+    entries = fleet.tenants(fixed=True, without=(GONE,))
+    config = flatten_config("okta-custom-domain:tenants", entries)
+    fleet.lab.engine.stack("fleet-source", config)
+    project = fleet.lab.engine.root / "project"
+    code, report = fleet.run_json(
+        "preview", "--from-stack", "fleet-source", "--from-stack-dir", str(project), "--shard", "1"
+    )
+    fleet.lab.engine.cli("stack", "rm", "fleet-source", "--yes", "--force")
+    assert code == 0, report
+    assert [(s["stack"], s["tenants"]) for s in report["stacks"]] == [("tenant-t01", ["t01"])]
+    assert report["stacks"][0]["changes"] == {"same": 9}, "the same config as the file's"
+    assert report["orphans"] == [f"tenant-{GONE}"]
 
 
 def test_destroy_with_prune_and_remove_leaves_nothing(fleet: Fleet) -> None:

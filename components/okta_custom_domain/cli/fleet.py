@@ -73,6 +73,10 @@ def _add_run(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="with destroy: remove each stack and its config afterwards",
     )
+
+
+def _add_where(parser: argparse.ArgumentParser) -> None:
+    """Where the stacks' files, their state and their secrets live."""
     parser.add_argument(
         "--work-dir",
         type=Path,
@@ -92,6 +96,9 @@ def _add_run(parser: argparse.ArgumentParser) -> None:
         help="for new stacks: passphrase, awskms://..., azurekeyvault://..., "
         "gcpkms://..., hashivault://... (default: the backend's)",
     )
+
+
+def _add_output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json", action="store_true", help="print one JSON document (progress goes to stderr)"
     )
@@ -114,6 +121,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("operation", choices=OPERATIONS)
     _add_source(parser)
     _add_run(parser)
+    _add_where(parser)
+    _add_output(parser)
     parser.set_defaults(handler=run)
 
 

@@ -37,6 +37,7 @@ def test_secrets_go_through_stdin_and_plain_values_in_one_set_all(tmp_path: Path
     entry["domains"][0]["dns"] = {"type": "rfc2136", "server": "127.0.0.1", "zone": "a.test",
                                   "keyName": "k", "keySecret": KEY_SECRET}
     entry["domains"][0]["certificate"] = {"certificate": "C", "certificateChain": "CC", "privateKey": PEM}
+    (tmp_path / "Pulumi.tenant-a.yaml").write_text("config:\n  okta-custom-domain:tenants: []\n")
     calls = recorded_calls(tmp_path, [entry])
     assert calls[0]["argv"] == ["config", "rm", "okta-custom-domain:tenants", "--stack", "tenant-a"]
     assert calls[1]["argv"][:5] == ["config", "set-all", "--path", "--stack", "tenant-a"]
@@ -52,6 +53,11 @@ def test_secrets_go_through_stdin_and_plain_values_in_one_set_all(tmp_path: Path
     every_argv = json.dumps([c["argv"] for c in calls])
     for secret in ("00fleet-unit-token-a", KEY_SECRET, PEM.splitlines()[1]):
         assert secret not in every_argv
+
+
+def test_a_new_stack_has_no_old_list_to_remove(tmp_path: Path) -> None:
+    calls = recorded_calls(tmp_path, [tenant("a")])
+    assert [c["argv"][:2] for c in calls] == [["config", "set-all"], ["config", "set"]]
 
 
 def test_flatten_config_marks_exactly_the_secret_keys() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from pulumi import automation as auto
@@ -66,7 +67,10 @@ def write_tenants(
 
     The old list is removed first, so a domain or key dropped from the list does not linger.
     """
-    _cli(pulumi, ["config", "rm", PROJECT_KEY, "--stack", stack], cwd, env)  # absent: fine
+    stack_file = Path(cwd) / f"Pulumi.{stack.rsplit('/', 1)[-1]}.yaml"
+    if stack_file.exists() and PROJECT_KEY in stack_file.read_text():
+        _check(_cli(pulumi, ["config", "rm", PROJECT_KEY, "--stack", stack], cwd, env),
+               f"pulumi config rm {PROJECT_KEY} for stack {stack}")  # fmt: skip
     values = flatten_config(PROJECT_KEY, list(tenants))
     plain = [f"{key}={v.value}" for key, v in values.items() if not v.secret]
     args = ["config", "set-all", "--path", "--stack", stack]

@@ -1,12 +1,17 @@
 """One stack operation in its own process: ``python -m okta_custom_domain.fleet.worker``.
 
-Why a process per stack: an inline Automation API program runs inside the Python SDK, whose
-runtime state (settings, the resource registry, the config, the stack resource) is module
-global. Two programs in one interpreter would share it, and a thread pool would also share
-one GIL for both programs' serialization work. A process per stack isolates each program,
-uses both cores, and lets ``--parallel`` bound the work by bounding the processes. The job
-arrives on stdin (it holds secrets); events go to stdout as JSON lines (``protocol``).
+Why a process per stack, not a thread per stack in the fleet's process. Measured: two inline
+programs on two stacks in threads of one interpreter both reached COMPLETED (the SDK keeps its
+settings and config in ContextVars since pulumi/pulumi#6052 was fixed). But not everything
+is per-context: ``pulumi.dynamic.serialize_provider`` swaps ``pickle.Pickler`` and wraps
+``pickle._Pickler._batch_setitems`` for the whole interpreter on every dynamic resource, and
+our ``pulumi_internals.unwrap_pickler`` peels those wrappers off; two programs doing that at
+once race on the ``pickle`` module. A process also keeps a hung or crashing program (and its
+memory) to its own stack, lets Ctrl-C and ``--parallel`` act per stack, and spreads the
+programs' Python work over every core instead of one GIL. The price, measured by
+``benchmarks/fleet.py``: about a second of imports per stack operation.
 
+The job arrives on stdin (it holds secrets); events go to stdout as JSON lines (``protocol``).
 The program is ``okta_custom_domain.program.main``, the one ``__main__.py`` runs: the
 component stays the only description of the graph. It runs as an inline program, so no
 ``pulumi-language-python`` host is needed; the dynamic-provider host comes with the CLI.

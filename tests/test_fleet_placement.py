@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from fleet_fixtures import tenants  # type: ignore[import-not-found]
 from okta_custom_domain.fleet.orphans import orphaned
-from okta_custom_domain.fleet.placement import PlacementError, place, select, shard_of
+from okta_custom_domain.fleet.placement import PlacementError, Shard, place, select, shard_of
 
 
-def members(shards: list) -> dict[str, str]:  # type: ignore[type-arg]
+def members(shards: list[Shard]) -> dict[str, str]:
     return {name: shard.stack for shard in shards for name in shard.tenant_names}
 
 

@@ -40,9 +40,10 @@ def test_github_workflow_has_one_job_per_tenant_each_running_its_shard(tmp_path:
 
 
 def test_github_workflow_with_shards_lists_only_non_empty_shards(tmp_path: Path) -> None:
-    code, text, _ = matrix(tmp_path, "--format", "github", "--shards", "8", count=5)
+    code, text, _ = matrix(tmp_path, "--format", "github", "--shards", "8", "--parallel", "3", count=5)
     assert code == 0
     job = yaml.safe_load(text)["jobs"]["fleet"]
+    assert job["strategy"]["max-parallel"] == 3
     expected = [s for s in place(tenants(5), 8) if s.tenants]
     assert job["strategy"]["matrix"]["include"] == [{"shard": s.index, "stack": s.stack} for s in expected]
     assert "--shards 8 --shard ${{ matrix.shard }}" in job["steps"][-1]["run"]

@@ -170,5 +170,7 @@ def _matrix(args: argparse.Namespace) -> int:
     if args.tenants is None:
         raise matrix.MatrixError("matrix: give --tenants FILE (the path the CI jobs use too)")
     shards = placement.place(source.from_file(args.tenants), args.shards)
-    sys.stdout.write(matrix.render(args.format, shards, str(args.tenants), args.shards))
+    sys.stdout.write(
+        matrix.render(args.format, shards, str(args.tenants), args.shards, args.parallel)
+    )
     return 0

@@ -43,8 +43,11 @@ def _check_size(fmt: str, count: int) -> None:
         )
 
 
-def github(shards: Sequence[Shard], tenants_path: str, shard_count: int | None) -> dict[str, Any]:
-    """A GitHub Actions workflow; the tenants file from the secret ``TENANTS_YAML``."""
+def github(
+    shards: Sequence[Shard], tenants_path: str, shard_count: int | None, parallel: int = 4
+) -> dict[str, Any]:
+    """A GitHub Actions workflow, ``parallel`` jobs at a time; the tenants file from the
+    secret ``TENANTS_YAML``."""
     env = {name: f"${{{{ secrets.{name} }}}}" for name in STATE_ENV}
     steps: list[dict[str, Any]] = [
         {"uses": "actions/checkout@v4"},
@@ -63,7 +66,7 @@ def github(shards: Sequence[Shard], tenants_path: str, shard_count: int | None) 
         "runs-on": "ubuntu-latest",
         "strategy": {
             "fail-fast": False,
-            "max-parallel": 4,
+            "max-parallel": parallel,
             "matrix": {"include": [{"shard": s.index, "stack": s.stack} for s in shards]},
         },
         "env": env,
@@ -76,10 +79,13 @@ def github(shards: Sequence[Shard], tenants_path: str, shard_count: int | None) 
     }
 
 
-def gitlab(shards: Sequence[Shard], tenants_path: str, shard_count: int | None) -> dict[str, Any]:
-    """A GitLab CI pipeline; the tenants file is the file-type CI variable ``TENANTS_FILE``."""
+def gitlab(
+    shards: Sequence[Shard], tenants_path: str, shard_count: int | None, parallel: int = 4
+) -> dict[str, Any]:
+    """A GitLab CI pipeline; the tenants file is the file-type CI variable ``TENANTS_FILE``.
+    GitLab has no max-parallel for a matrix (its runners' capacity bounds how many run)."""
     script = fleet_command('"$TENANTS_FILE"', shard_count, '"$SHARD"')
-    del tenants_path  # GitLab hands a file variable over as a path of its own choosing
+    del tenants_path, parallel  # a file variable arrives at a path GitLab chooses
     return {
         "stages": ["fleet"],
         "fleet-up": {
@@ -96,11 +102,15 @@ def gitlab(shards: Sequence[Shard], tenants_path: str, shard_count: int | None) 
     }
 
 
-def render(fmt: str, shards: Sequence[Shard], tenants_path: str, shard_count: int | None) -> str:
-    """The workflow as YAML text, one job per non-empty shard."""
+def render(
+    fmt: str, shards: Sequence[Shard], tenants_path: str, shard_count: int | None, parallel: int = 4
+) -> str:
+    """The workflow as YAML text, one job per non-empty shard, ``parallel`` at a time."""
     if fmt not in FORMATS:
         raise MatrixError(f"--format {fmt}: use one of {', '.join(FORMATS)}")
     used = [s for s in shards if s.tenants]
     _check_size(fmt, len(used))
     build = github if fmt == "github" else gitlab
-    return yaml.safe_dump(build(used, tenants_path, shard_count), sort_keys=False, width=200)
+    return yaml.safe_dump(
+        build(used, tenants_path, shard_count, parallel), sort_keys=False, width=200
+    )

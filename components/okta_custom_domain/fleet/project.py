@@ -59,12 +59,14 @@ class FleetProject:
         return env
 
 
-def project_yaml() -> str:
-    """A Python project whose virtualenv is this one, where the package is installed (the
-    dynamic-provider host imports our providers from it)."""
+def project_yaml(virtualenv: Path | None = None) -> str:
+    """A Python project whose virtualenv is ``virtualenv`` (default: this one, where the
+    package is installed; the dynamic-provider host imports our providers from it)."""
+    if virtualenv is None and sys.prefix != sys.base_prefix:
+        virtualenv = Path(sys.prefix)
     text = f"name: {PROJECT_NAME}\nruntime:\n  name: python\n"
-    if sys.prefix != sys.base_prefix:
-        text += f"  options:\n    virtualenv: {sys.prefix}\n"
+    if virtualenv is not None:
+        text += f"  options:\n    virtualenv: {virtualenv}\n"
     return text
 
 

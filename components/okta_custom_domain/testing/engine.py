@@ -23,9 +23,9 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
+from okta_custom_domain.fleet.project import PROJECT_NAME, project_yaml
 from okta_custom_domain.fleet.stack_config import flatten_config as flatten_config
 
-PROJECT_NAME = "okta-custom-domain"
 PASSPHRASE = "offline-engine-passphrase"
 OFFLINE_ENV = {
     "PULUMI_SKIP_UPDATE_CHECK": "true",
@@ -90,10 +90,7 @@ class OfflineEngine:
     def __post_init__(self) -> None:
         for sub in ("home", "state", "project"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
-        (self.root / "project" / "Pulumi.yaml").write_text(
-            f"name: {PROJECT_NAME}\nruntime:\n  name: python\n  options:\n"
-            f"    virtualenv: {self.virtualenv}\n"
-        )
+        (self.root / "project" / "Pulumi.yaml").write_text(project_yaml(self.virtualenv))
 
     @functools.cached_property
     def command(self) -> auto.PulumiCommand:

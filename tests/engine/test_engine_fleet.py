@@ -202,10 +202,13 @@ def test_the_list_can_come_from_an_existing_stacks_config(fleet: Fleet) -> None:
     config = flatten_config("okta-custom-domain:tenants", entries)
     fleet.lab.engine.stack("fleet-source", config)
     project = fleet.lab.engine.root / "project"
-    code, report = fleet.run_json(
-        "preview", "--from-stack", "fleet-source", "--from-stack-dir", str(project), "--shard", "1"
-    )
-    fleet.lab.engine.cli("stack", "rm", "fleet-source", "--yes", "--force")
+    try:
+        code, report = fleet.run_json(
+            "preview", "--from-stack", "fleet-source", "--from-stack-dir", str(project),
+            "--shard", "1",
+        )  # fmt: skip
+    finally:
+        fleet.lab.engine.cli("stack", "rm", "fleet-source", "--yes", "--force")
     assert code == 0, report
     assert [(s["stack"], s["tenants"]) for s in report["stacks"]] == [("tenant-t01", ["t01"])]
     assert report["stacks"][0]["changes"] == {"same": 9}, "the same config as the file's"

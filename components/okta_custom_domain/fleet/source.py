@@ -79,4 +79,9 @@ def from_stack(stack: str, pulumi: str, cwd: Path, env: Mapping[str, str]) -> li
             f"{where}: cannot read {PROJECT_KEY} ({reason}); run from the project directory "
             "of that stack (--from-stack-dir) with its backend selected"
         )
-    return validated(_unwrap(json.loads(done.stdout), where), where)
+    answer = json.loads(done.stdout)  # {"value": "<JSON text>", "objectValue": ..., "secret": ...}
+    if isinstance(answer, Mapping) and "objectValue" in answer:
+        answer = answer["objectValue"]
+    elif isinstance(answer, Mapping) and isinstance(answer.get("value"), str):
+        answer = json.loads(answer["value"])
+    return validated(_unwrap(answer, where), where)

@@ -8,8 +8,8 @@ is per-context: ``pulumi.dynamic.serialize_provider`` swaps ``pickle.Pickler`` a
 our ``pulumi_internals.unwrap_pickler`` peels those wrappers off; two programs doing that at
 once race on the ``pickle`` module. A process also keeps a hung or crashing program (and its
 memory) to its own stack, lets Ctrl-C and ``--parallel`` act per stack, and spreads the
-programs' Python work over every core instead of one GIL. The price, measured by
-``benchmarks/fleet.py``: about a second of imports per stack operation.
+programs' Python work over every core instead of one GIL. The price: about 2 s of imports per
+stack operation, of the 7 s a stack costs on top of its own work (``benchmarks/fleet.py``).
 
 The job arrives on stdin (it holds secrets); events go to stdout as JSON lines (``protocol``).
 The program is ``okta_custom_domain.program.main``, the one ``__main__.py`` runs: the

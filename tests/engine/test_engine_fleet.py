@@ -186,6 +186,15 @@ def test_refresh_of_one_shard_reads_back_what_up_wrote(fleet: Fleet) -> None:
     assert set(report["stacks"][0]["changes"]) <= {"same"}, report["stacks"][0]["changes"]
 
 
+def test_a_fresh_work_dir_as_in_a_ci_job_sees_no_change(fleet: Fleet) -> None:
+    # a CI job starts without the stacks' Pulumi.<stack>.yaml (new passphrase salt)
+    fresh = fleet.root / "fresh-work"
+    code, report = fleet.run_json("preview", "--shard", "2", "--work-dir", str(fresh))
+    assert code == 0, report
+    assert [(s["stack"], s["changes"]) for s in report["stacks"]] == [("tenant-t02", {"same": 9})]
+    assert (fresh / "stacks" / "tenant-t02" / "Pulumi.tenant-t02.yaml").exists()
+
+
 def test_a_tenant_removed_from_the_list_is_reported_never_destroyed(fleet: Fleet) -> None:
     fleet.write(fleet.tenants(fixed=True, without=(GONE,)))
     code, report = fleet.run_json("preview", "--shard", "0")

@@ -51,7 +51,7 @@ def test_importing_the_cli_loads_no_pulumi_module() -> None:
     assert probe([], "okta_custom_domain.cli")["pulumi"] == []
 
 
-@pytest.mark.parametrize("command", ["check", "doctor"])
+@pytest.mark.parametrize("command", ["check", "doctor", "fleet"])
 def test_sub_command_help_loads_no_pulumi_module(command: str) -> None:
     answer = probe([command, "--help"])
     assert answer["code"] == 0
@@ -77,4 +77,4 @@ def test_the_full_parser_still_offers_every_command() -> None:
     """Top-level help loads every sub-command (``demo`` brings Pulumi; that is accepted)."""
     answer = probe(["--help"])
     assert answer["code"] == 0
-    assert "{check,doctor,demo}" in str(answer["help"])
+    assert "{check,doctor,demo,fleet}" in str(answer["help"])

@@ -20,13 +20,12 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pulumi import automation as auto
 
-from okta_custom_domain.config_keys import SECRET_KEYS
+from okta_custom_domain.fleet.project import PROJECT_NAME, project_yaml
+from okta_custom_domain.fleet.stack_config import flatten_config as flatten_config
 
-PROJECT_NAME = "okta-custom-domain"
 PASSPHRASE = "offline-engine-passphrase"
 OFFLINE_ENV = {
     "PULUMI_SKIP_UPDATE_CHECK": "true",
@@ -64,25 +63,6 @@ def build_toolchain() -> Path:
     return Path(lines[-1])
 
 
-def flatten_config(prefix: str, value: Any) -> dict[str, auto.ConfigValue]:
-    """``{"a": [{"b": 1}]}`` as ``--path`` keys (``prefix.a[0].b``), secrets marked secret."""
-    out: dict[str, auto.ConfigValue] = {}
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            child = flatten_config(f"{prefix}.{key}", item)
-            if key in SECRET_KEYS and not isinstance(item, (Mapping, list)):
-                child = {k: auto.ConfigValue(v.value, secret=True) for k, v in child.items()}
-            out.update(child)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            out.update(flatten_config(f"{prefix}[{index}]", item))
-    elif isinstance(value, bool):
-        out[prefix] = auto.ConfigValue("true" if value else "false")
-    else:
-        out[prefix] = auto.ConfigValue(str(value))
-    return out
-
-
 @dataclass
 class OutputLog:
     """What the CLI printed for one operation, line by line, as a user would see it."""
@@ -110,10 +90,7 @@ class OfflineEngine:
     def __post_init__(self) -> None:
         for sub in ("home", "state", "project"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
-        (self.root / "project" / "Pulumi.yaml").write_text(
-            f"name: {PROJECT_NAME}\nruntime:\n  name: python\n  options:\n"
-            f"    virtualenv: {self.virtualenv}\n"
-        )
+        (self.root / "project" / "Pulumi.yaml").write_text(project_yaml(self.virtualenv))
 
     @functools.cached_property
     def command(self) -> auto.PulumiCommand:

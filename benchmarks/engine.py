@@ -15,7 +15,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,18 +70,26 @@ def _rss(pid: int) -> int:
 
 @dataclass
 class TreeSampler:
-    """Samples the process tree under each ``pulumi`` child of this process every 0.1 s."""
+    """Every 0.1 s: the process tree under ``root`` (a pid, or this process's ``pulumi``
+    children when None); peak summed RSS and every process seen, by ``classify``'s kind."""
 
+    root: int | None = None
+    classify: Callable[[int], str] = field(default=lambda pid: _kind(pid))
     seen: dict[int, str] = field(default_factory=dict)
     peak_rss: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def _sample(self) -> None:
         tree = _children()
-        cli = [p for p in tree.get(os.getpid(), []) if _kind(p) == "pulumi"]
-        pids = cli + [d for p in cli for d in _descendants(p, tree)]
-        for pid in pids:
-            self.seen.setdefault(pid, _kind(pid))
+        if self.root is None:
+            tops = [p for p in tree.get(os.getpid(), []) if _kind(p) == "pulumi"]
+        else:
+            tops = [self.root]
+        pids = tops + [d for p in tops for d in _descendants(p, tree)]
+        for pid in pids:  # the last sighting: a fork shows its parent's cmdline until exec
+            found = self.classify(pid)
+            if found not in ("?", "gone"):  # an exiting process has no cmdline any more
+                self.seen[pid] = found
         self.peak_rss = max(self.peak_rss, sum(_rss(p) for p in pids))
 
     def run(self) -> None:
@@ -102,7 +110,7 @@ class TreeSampler:
         out: dict[str, int] = {}
         for kind in self.seen.values():
             out[kind] = out.get(kind, 0) + 1
-        return out
+        return dict(sorted(out.items()))
 
 
 def tenants(lab: EngineLab, count: int) -> list[dict[str, Any]]:

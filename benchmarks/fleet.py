@@ -16,16 +16,15 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from engine import _children, _descendants, _kind, _rss, tenants  # type: ignore[import-not-found]
+from engine import TreeSampler, _kind, tenants  # type: ignore[import-not-found]
 from okta_custom_domain.testing.engine import build_toolchain, flatten_config
 from okta_custom_domain.testing.engine_lab import EngineLab
 
@@ -46,48 +45,6 @@ def kind(pid: int) -> str:
     return name
 
 
-@dataclass
-class Sampler:
-    """Every 0.1 s: the process tree under ``root`` (a pid, or this process's ``pulumi``
-    children when None); peak summed RSS and every process seen, by kind."""
-
-    root: int | None = None
-    seen: dict[int, str] = field(default_factory=dict)
-    peak_rss: int = 0
-    _stop: threading.Event = field(default_factory=threading.Event)
-
-    def _sample(self) -> None:
-        tree = _children()
-        if self.root is None:
-            tops = [p for p in tree.get(os.getpid(), []) if _kind(p) == "pulumi"]
-        else:
-            tops = [self.root]
-        pids = tops + [d for p in tops for d in _descendants(p, tree)]
-        for pid in pids:  # the last sighting: a fork shows its parent's cmdline until exec
-            found = kind(pid)
-            if found not in ("?", "gone"):  # an exiting process has no cmdline any more
-                self.seen[pid] = found
-        self.peak_rss = max(self.peak_rss, sum(_rss(p) for p in pids))
-
-    @contextmanager
-    def running(self) -> Iterator[Sampler]:
-        def loop() -> None:
-            while not self._stop.wait(0.1):
-                self._sample()
-
-        thread = threading.Thread(target=loop, daemon=True)
-        thread.start()
-        try:
-            yield self
-        finally:
-            self._stop.set()
-            thread.join()
-
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for name in self.seen.values():
-            out[name] = out.get(name, 0) + 1
-        return dict(sorted(out.items()))
 
 
 @dataclass
@@ -114,7 +71,7 @@ def single_stack(lab: EngineLab, count: int) -> Figure:
     stack = lab.engine.stack("all", flatten_config("okta-custom-domain:tenants",
                                                    tenants(lab, count)))  # fmt: skip
     started = time.monotonic()
-    with Sampler().running() as sampler:
+    with TreeSampler(classify=kind).running() as sampler:
         result = stack.up(color="never")
     seconds = time.monotonic() - started
     statuses = {d["validation_status"] for t in result.outputs.values() for d in t.value.values()}
@@ -130,7 +87,7 @@ def fleet(lab: EngineLab, count: int, parallel: int) -> Figure:
     env = {**os.environ, **lab.engine.environment()}
     started = time.monotonic()
     process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    with Sampler(root=process.pid).running() as sampler:
+    with TreeSampler(root=process.pid, classify=kind).running() as sampler:
         out, _ = process.communicate()
     seconds = time.monotonic() - started
     report: dict[str, Any] = yaml.safe_load(out)

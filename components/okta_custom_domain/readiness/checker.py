@@ -18,7 +18,7 @@ import dns.name
 import dns.rdatatype
 
 from okta_custom_domain.readiness.answers import server_answer
-from okta_custom_domain.readiness.caa import relevant_caa
+from okta_custom_domain.readiness.caa import AskCaa, relevant_caa
 from okta_custom_domain.readiness.delegation import (
     Delegation,
     delegation_of,
@@ -53,7 +53,6 @@ class ReadinessChecker:
         self.records = list(records)
         self.options = options
         self.zones = ZoneFinder(options)
-        self._deadline: float | None = None
         self._no_caa_above: set[str] = set()  # zones with no CAA anywhere above their apex
 
     async def _ask(
@@ -74,7 +73,7 @@ class ReadinessChecker:
             retries=self.options.retries,
             recursion=recursion,
             stats=stats,
-            deadline=self._deadline,
+            deadline=self.zones.deadline,  # the poll's, set by check()
         )
 
     async def discover(self) -> dict[str, ZoneServers]:
@@ -87,7 +86,7 @@ class ReadinessChecker:
         ``deadline`` (``time.monotonic()``) caps every query of the poll: a wait's timeout
         holds even when a server is silent.
         """
-        self._deadline = self.zones.deadline = deadline
+        self.zones.deadline = deadline
         started = time.perf_counter()
         checked_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         try:
@@ -270,31 +269,32 @@ class ReadinessChecker:
         ]
         if zs.zone is None or not answering:
             return None
-        server, resolver = answering[0], self._caa_resolver(zs)
+        server = answering[0]
 
         async def in_zone(name: str) -> tuple[QueryResult, str]:
             return await self._ask(name, "CAA", server, stats), server.label()
 
-        async def above(name: str) -> tuple[QueryResult, str]:
-            recursion = resolver is not server
-            result = await self._ask(name, "CAA", resolver, stats, recursion=recursion)
-            return result, resolver.label()
-
         climb = zs.zone not in self._no_caa_above
-        found = await relevant_caa(
-            domain, zs.zone, in_zone, above if climb else None, self.zones.zone_of
-        )
+        above = self._caa_above(zs, stats) if climb else None
+        found = await relevant_caa(domain, zs.zone, in_zone, above, self.zones.zone_of)
         if found is None and climb:
             self._no_caa_above.add(zs.zone)  # not what a wait waits for: asked once per wait
         return found
 
-    def _caa_resolver(self, zs: ZoneServers) -> NameServer:
-        """Who answers CAA above the zone: the resolver (as Let's Encrypt's would), else the
-        first given name server."""
+    def _caa_above(self, zs: ZoneServers, stats: QueryStats) -> AskCaa:
+        """Who answers CAA above the zone: the resolver, recursively (as Let's Encrypt's
+        would), else the first given name server, from its own data."""
         if self.options.resolver is None and self.options.nameservers is not None:
-            return zs.nameservers[0]
-        stub = self.zones.resolver(self.options.resolver)
-        return NameServer(None, str(stub.nameservers[0]), stub.port)
+            resolver, recursion = zs.nameservers[0], False
+        else:
+            stub = self.zones.resolver(self.options.resolver)
+            resolver, recursion = NameServer(None, str(stub.nameservers[0]), stub.port), True
+
+        async def above(name: str) -> tuple[QueryResult, str]:
+            result = await self._ask(name, "CAA", resolver, stats, recursion=recursion)
+            return result, resolver.label()
+
+        return above
 
     async def _probe_validating(self, reports: list[RecordReport], stats: QueryStats) -> None:
         assert self.options.validating_resolver is not None

@@ -42,6 +42,16 @@ def _text(name: dns.name.Name) -> str:
     return name.to_text(omit_final_dot=True).lower()
 
 
+def _ended(names: list[str], target: str, start: int) -> Chain | None:
+    """Add the hop to ``target``; the chain when that hop closes a loop or is one too many."""
+    if target in names:
+        return Chain((*names, target), loop=True)
+    names.append(target)
+    if start + len(names) - 1 > MAX_HOPS:
+        return Chain(tuple(names), too_long=True)
+    return None
+
+
 def chain_in_reply(reply: dns.message.Message | None, qname: str, start: int = 0) -> Chain:
     """Follow the CNAME records of ``reply.answer`` from ``qname``; ``start`` hops already made."""
     current = dns.name.from_text(qname)
@@ -53,11 +63,8 @@ def chain_in_reply(reply: dns.message.Message | None, qname: str, start: int = 0
     }
     while current in cnames:
         current = cnames[current]
-        if _text(current) in names:
-            return Chain((*names, _text(current)), loop=True)
-        names.append(_text(current))
-        if start + len(names) - 1 > MAX_HOPS:
-            return Chain(tuple(names), too_long=True)
+        if (ended := _ended(names, _text(current), start)) is not None:
+            return ended
     return Chain(tuple(names))
 
 
@@ -66,17 +73,13 @@ async def chain_by_queries(
 ) -> Chain:
     """The chain followed one CNAME query at a time (a server that answers SERVFAIL for a
     looping chain, as BIND does, still answers each CNAME on its own)."""
-    names = [dns.name.from_text(qname).to_text(omit_final_dot=True).lower()]
+    names = [_text(dns.name.from_text(qname))]
     while True:
         targets = (await ask(names[-1], "CNAME")).answer_texts("CNAME")
         if not targets:
             return Chain(tuple(names))
-        target = dns.name.from_text(targets[0]).to_text(omit_final_dot=True).lower()
-        if target in names:
-            return Chain((*names, target), loop=True)
-        names.append(target)
-        if start + len(names) - 1 > MAX_HOPS:
-            return Chain(tuple(names), too_long=True)
+        if (ended := _ended(names, _text(dns.name.from_text(targets[0])), start)) is not None:
+            return ended
 
 
 __all__ = ["MAX_HOPS", "Chain", "chain_by_queries", "chain_in_reply"]

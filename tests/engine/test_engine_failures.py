@@ -10,8 +10,6 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,16 +17,9 @@ from okta_custom_domain.testing.engine import OutputLog, pulumi_children
 from okta_custom_domain.testing.engine_lab import EngineLab, RegistrarPerson
 from pulumi import automation as auto
 
-PROGRAM = Path(__file__).resolve().parents[2] / "__main__.py"
 ZONE = "example.test"
 
 pytestmark = pytest.mark.timeout(600)
-
-
-@pytest.fixture
-def lab(pulumi_bin: Path, tmp_path: Path) -> Iterator[EngineLab]:
-    with EngineLab(tmp_path, pulumi_bin, PROGRAM, zones=[ZONE], orgs=["acme"]) as running:
-        yield running
 
 
 def test_rows_typed_with_the_zone_twice_fail_with_the_diagnosis_and_no_verify(

@@ -27,7 +27,6 @@ import yaml
 from okta_custom_domain.testing.engine import flatten_config
 from okta_custom_domain.testing.engine_lab import EngineLab
 
-PROGRAM = Path(__file__).resolve().parents[2] / "__main__.py"
 ZONE = "fleet.test"
 COUNT = 12
 BAD = "t05"
@@ -103,10 +102,12 @@ class Fleet:
 
 
 @pytest.fixture(scope="module")
-def fleet(pulumi_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
+def fleet(
+    pulumi_bin: Path, program: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Fleet]:
     root = tmp_path_factory.mktemp("fleet")
     lab = EngineLab(
-        root / "lab", pulumi_bin, PROGRAM, zones=[ZONE], orgs=[f"org{i:02d}" for i in range(COUNT)]
+        root / "lab", pulumi_bin, program, zones=[ZONE], orgs=[f"org{i:02d}" for i in range(COUNT)]
     )
     with lab:
         wrong = base64.b64encode(secrets.token_bytes(32)).decode()

@@ -12,8 +12,7 @@ import base64
 import dataclasses
 import datetime
 import secrets
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -22,17 +21,10 @@ from okta_custom_domain.testing.engine import OutputLog
 from okta_custom_domain.testing.engine_lab import EngineLab, RegistrarPerson
 from pulumi import automation as auto
 
-PROGRAM = Path(__file__).resolve().parents[2] / "__main__.py"
 ZONE = "example.test"
 OKTA_DOMAIN_TYPE = "okta:index/domain:Domain"
 
 pytestmark = pytest.mark.timeout(600)
-
-
-@pytest.fixture
-def lab(pulumi_bin: Path, tmp_path: Path) -> Iterator[EngineLab]:
-    with EngineLab(tmp_path, pulumi_bin, PROGRAM, zones=[ZONE], orgs=["acme"]) as running:
-        yield running
 
 
 @dataclasses.dataclass

@@ -20,7 +20,6 @@ from okta_custom_domain.testing.engine_lab import EngineLab, RegistrarPerson, ce
 from okta_fixtures import pem_pair  # type: ignore[import-not-found]
 from pulumi import automation as auto
 
-PROGRAM = Path(__file__).resolve().parents[2] / "__main__.py"
 CF_TOKEN = "cf-token-ENGINE-TEST-0123456789abcdef"
 CLIENT_ID = "0oa-engine-test-app"
 DOMAINS = {
@@ -97,10 +96,12 @@ def tenants_config(lab: EngineLab, private_key: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def scenario(pulumi_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
+def scenario(
+    pulumi_bin: Path, program: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Scenario]:
     root = tmp_path_factory.mktemp("engine")
     lab = EngineLab(
-        root, pulumi_bin, PROGRAM,
+        root, pulumi_bin, program,
         zones=["acme.test", "cf.test", "globex.test"], orgs=["acme", "globex"],
     )
     with lab:

@@ -12,9 +12,10 @@ from okta_custom_domain.certificates import CertificateError, validate_manual_ce
 from okta_custom_domain.field_marks import SECRET
 from okta_custom_domain.names import host_name, label_in_zone
 from okta_custom_domain.okta.org_url import org_url_from
-from okta_custom_domain.parsers import InputError
+from okta_custom_domain.parsers import InputError, owned
 from okta_custom_domain.records import parse_certificate_source_type
-from okta_custom_domain.targets import DNS_TARGET_TYPES, DnsTarget, ManualDns
+from okta_custom_domain.targets.base import DnsTarget
+from okta_custom_domain.targets.registry import checked_target
 
 
 def _set(obj: object, name: str, value: object) -> None:
@@ -46,15 +47,19 @@ class ReadinessOptions:
     """A DNSSEC-validating resolver (IP[:port]) that must also answer with the records."""
 
     def __post_init__(self) -> None:
-        if self.timeout is not None:
-            _set(self, "timeout", parsers.seconds(self.timeout, "readiness.timeout"))
-        _set(self, "interval", parsers.seconds(self.interval, "readiness.interval"))
-        _set(self, "dns_port", parsers.port(self.dns_port, "readiness.dns_port"))
-        _set(self, "resolver", parsers.resolver(self.resolver, "readiness.resolver"))
-        checked = parsers.resolver(self.validating_resolver, "readiness.validating_resolver")
-        _set(self, "validating_resolver", checked)
-        ns = parsers.nameservers(self.nameservers, "readiness.nameservers", self.dns_port)
-        _set(self, "nameservers", ns)
+        with owned("readiness"):
+            if self.timeout is not None:
+                _set(self, "timeout", parsers.seconds(self.timeout, "timeout"))
+            _set(self, "interval", parsers.seconds(self.interval, "interval"))
+            _set(self, "dns_port", parsers.port(self.dns_port, "dns_port"))
+            _set(self, "resolver", parsers.resolver(self.resolver, "resolver"))
+            checked = parsers.resolver(self.validating_resolver, "validating_resolver")
+            _set(self, "validating_resolver", checked)
+            _set(
+                self,
+                "nameservers",
+                parsers.nameservers(self.nameservers, "nameservers", self.dns_port),
+            )
 
 
 @dataclass(frozen=True)
@@ -70,10 +75,10 @@ class VerificationOptions:
     """Seconds between two reads of the domain's status from Okta. Default 10."""
 
     def __post_init__(self) -> None:
-        _set(self, "wait_for", parsers.wait_for(self.wait_for, "verification.wait_for"))
-        _set(self, "timeout", parsers.seconds(self.timeout, "verification.timeout"))
-        interval = parsers.seconds(self.poll_interval, "verification.poll_interval")
-        _set(self, "poll_interval", interval)
+        with owned("verification"):
+            _set(self, "wait_for", parsers.wait_for(self.wait_for, "wait_for"))
+            _set(self, "timeout", parsers.seconds(self.timeout, "timeout"))
+            _set(self, "poll_interval", parsers.seconds(self.poll_interval, "poll_interval"))
 
 
 @dataclass(frozen=True)
@@ -95,20 +100,17 @@ class OktaOrg:
     Default: `okta:*` config or `OKTA_*` environment."""
 
     def __post_init__(self) -> None:
-        if self.org_url is not None:
-            try:
-                _set(self, "org_url", org_url_from(self.org_url, field="okta_org.org_url"))
-            except ValueError as exc:
-                reason = str(exc).split(": ", 1)[-1]
-                raise InputError("okta_org.org_url", reason) from None
-        if self.credentials_tenant is not None and not (
-            isinstance(self.credentials_tenant, str) and self.credentials_tenant.strip()
-        ):
-            raise InputError(
-                "okta_org.credentials_tenant",
-                "give the name of an entry of the okta-custom-domain:tenants config, or leave "
-                "it unset",
-            )
+        with owned("okta_org"):
+            if self.org_url is not None:
+                _set(self, "org_url", org_url_from(self.org_url, field="org_url"))
+            if self.credentials_tenant is not None and not (
+                isinstance(self.credentials_tenant, str) and self.credentials_tenant.strip()
+            ):
+                raise InputError(
+                    "credentials_tenant",
+                    "give the name of an entry of the okta-custom-domain:tenants config, or "
+                    "leave it unset",
+                )
 
 
 @dataclass(frozen=True)
@@ -166,12 +168,7 @@ class OktaCustomDomainArgs:
 
     def __post_init__(self) -> None:
         _set(self, "domain", host_name(self.domain, field="domain"))
-        if not isinstance(self.dns, DNS_TARGET_TYPES):
-            raise InputError(
-                "dns",
-                f"{type(self.dns).__name__} is not a DNS target; use CloudflareDns, CustomDns, "
-                "ManualDns or Rfc2136Dns",
-            )
+        checked_target(self.dns, "dns")
         if self.dns.zone is not None:
             label_in_zone(self.domain, self.dns.zone, field="domain")
         source = parse_certificate_source_type(self.certificate_source_type)
@@ -189,13 +186,14 @@ class OktaCustomDomainArgs:
                 "set certificate_source_type='MANUAL'",
             )
         if self.certificate is not None:
-            self.certificate.validate(self.domain)
+            try:
+                self.certificate.validate(self.domain)
+            except InputError as exc:
+                raise exc.within("certificate") from None
 
     @property
     def readiness_timeout(self) -> float:
         """The readiness timeout with its target-dependent default applied."""
         if self.readiness.timeout is not None:
             return self.readiness.timeout
-        if isinstance(self.dns, ManualDns):
-            return defaults.MANUAL_READINESS_TIMEOUT
-        return defaults.READINESS_TIMEOUT
+        return self.dns.readiness_timeout

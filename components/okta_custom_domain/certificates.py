@@ -19,16 +19,13 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 from okta_custom_domain.names import normalize_fqdn
+from okta_custom_domain.parsers import InputError
 
 _CERT_MARKER = "-----BEGIN CERTIFICATE-----"
 
 
-class CertificateError(ValueError):
+class CertificateError(InputError):
     """A certificate, chain or key that Okta would reject; ``field`` names the input."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(f"{field}: {message}")
 
 
 @dataclass(frozen=True)

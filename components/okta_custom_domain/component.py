@@ -17,19 +17,13 @@ import pulumi_okta as okta
 
 from okta_custom_domain.args import ManualCertificate, OktaCustomDomainArgs
 from okta_custom_domain.certificates import validate_manual_certificate
-from okta_custom_domain.dns_writers import (
-    RecordToWrite,
-    preflight_target,
-    record_name_for_target,
-    write_records,
-)
 from okta_custom_domain.okta.client import org_url_from
 from okta_custom_domain.okta.verification_provider import OktaDomainVerification
 from okta_custom_domain.pulumi_internals import unwrap_pickler
 from okta_custom_domain.readiness.provider import DnsReadiness
 from okta_custom_domain.records import expected_names, plain_okta_records, record_values
-from okta_custom_domain.registrar import registrar_rows, rows_text
-from okta_custom_domain.targets import ManualDns
+from okta_custom_domain.targets.base import log_rows
+from okta_custom_domain.targets.writing import RecordToWrite, write_records
 
 TYPE_TOKEN = "okta-custom-domain:index:OktaCustomDomain"
 
@@ -97,7 +91,7 @@ class OktaCustomDomain(pulumi.ComponentResource):
         unwrap_pickler()  # Pulumi's serializer leaves a wrapper per dynamic resource
         names = expected_names(args.domain, args.certificate_source_type)
 
-        preflight = preflight_target(name, args.dns, self)
+        preflight = args.dns.preflight(name, self)
         domain = okta.Domain(
             f"{name}-domain",
             name=args.domain,
@@ -112,7 +106,7 @@ class OktaCustomDomain(pulumi.ComponentResource):
             RecordToWrite(
                 record_type=rtype,
                 fqdn=fqdn,
-                name=record_name_for_target(args.dns, fqdn),
+                name=args.dns.record_name(fqdn),
                 value=values.apply(_pick(rtype)),
             )
             for rtype, fqdn in (("CNAME", names.cname), ("TXT", names.txt))
@@ -220,17 +214,15 @@ class OktaCustomDomain(pulumi.ComponentResource):
         )
 
     def _registrar_rows(self, args: OktaCustomDomainArgs) -> pulumi.Output[list[dict[str, Any]]]:
-        """For ``ManualDns``: the rows a person pastes, also logged where the CLI shows them."""
-        target = args.dns
-        if not isinstance(target, ManualDns):
+        """The rows a person pastes (a registrar form's target), also logged where the CLI
+        shows them; empty for a target an API writes."""
+        if not args.dns.by_hand:
             return pulumi.Output.from_input([])
 
         def rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-            result = registrar_rows(target, records)
-            # one message per line: while `pulumi up` runs, the CLI shows only the first line
-            # of a message (the rest appears in the summary, after the wait a person ends)
-            for line in rows_text(args.domain, result).splitlines():
-                pulumi.log.info(line.strip(), resource=self)
+            result = args.dns.registrar_rows(records)
+            if result:
+                log_rows(args.domain, result, self)
             return result
 
         return self.dns_records.apply(rows)

@@ -29,3 +29,6 @@ VERIFICATION_POLL_INTERVAL = 10.0
 
 WAIT_FOR = "COMPLETED"
 """Wait for the certificate, not only for DNS verification."""
+
+TSIG_ALGORITHM = "hmac-sha256"
+"""What ``tsig-keygen`` and ``keymgr`` make by default."""

@@ -13,7 +13,8 @@ import difflib
 import ipaddress
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from okta_custom_domain import defaults
@@ -24,17 +25,79 @@ WAIT_FOR_CHOICES = ("COMPLETED", "VERIFIED")
 
 
 class InputError(ValueError):
-    """A bad input: ``field`` names it (``readiness.dns_port``), ``reason`` says the fix."""
+    """A bad input: ``field`` names it (``readiness.dns_port``), ``reason`` says the fix.
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
+    Every input error of the package is one (``CertificateError``, ``TsigKeyError``,
+    ``CredentialsError`` and ``TenantConfigError`` are subclasses), built with its field as
+    data, so a caller relocates it (``within``, ``in_config``) without reading the message.
+
+    ``owner`` is the class the field belongs to when the user built that class directly
+    (``CloudflareDns`` in ``CloudflareDns.zone_id``); ``local_field`` is the field without it.
+    ``mentions`` are other fields the reason names, written ``{zone_name}`` in ``reason``, so
+    the stack-config reader can say them in config spelling (``zoneName``).
+    """
+
+    def __init__(
+        self, field: str, reason: str, *, owner: str = "", mentions: Sequence[str] = ()
+    ) -> None:
+        self.local_field = field
+        self.owner = owner
+        self.mentions = tuple(mentions)
+        self.template = reason
+        super().__init__(f"{self.field}: {self.reason}")
+
+    @property
+    def field(self) -> str:
+        """The field as the user wrote it: ``CloudflareDns.zone_id``, ``readiness.dns_port``."""
+        return ".".join(part for part in (self.owner, self.local_field) if part)
+
+    @property
+    def reason(self) -> str:
+        """What is wrong and the fix, naming other fields in Python spelling."""
+        return self.spelled(lambda name: name)
+
+    def spelled(self, spell: Callable[[str], str]) -> str:
+        """The reason with each mentioned field written by ``spell``."""
+        if not self.mentions:
+            return self.template
+        return self.template.format_map({name: spell(name) for name in self.mentions})
+
+    def within(self, prefix: str) -> InputError:
+        """The same error, its field under ``prefix`` (``certificate`` + ``private_key``)."""
+        field = join_field(prefix, self.local_field)
+        return self._moved(field, "")
+
+    def owned_by(self, owner: str) -> InputError:
+        """The same error, said to belong to ``owner`` (unless it already names one)."""
+        return self if self.owner else self._moved(self.local_field, owner)
+
+    def _moved(self, field: str, owner: str) -> InputError:
+        moved = type(self).__new__(type(self))
+        moved.__dict__.update(vars(self), local_field=field, owner=owner)
+        ValueError.__init__(moved, f"{moved.field}: {moved.reason}")
+        return moved
 
     @property
     def key(self) -> str:
         """The top-level input the field belongs to (``records[0].fqdn`` -> ``records``)."""
         return self.field.split("[", 1)[0].split(".", 1)[0]
+
+
+@contextmanager
+def owned(owner: str) -> Iterator[None]:
+    """Every ``InputError`` raised inside belongs to ``owner`` (a class's ``__post_init__``
+    names its fields plainly; the error then reads ``CloudflareDns.ttl``)."""
+    try:
+        yield
+    except InputError as exc:
+        raise exc.owned_by(owner) from None
+
+
+def join_field(prefix: str, field: str) -> str:
+    """``prefix.field``; ``prefix[0]`` for an index; either part may be empty."""
+    if not prefix or not field:
+        return prefix or field
+    return f"{prefix}{field}" if field.startswith("[") else f"{prefix}.{field}"
 
 
 def whole_number(value: object, field: str, *, low: int, high: int, hint: str) -> int:

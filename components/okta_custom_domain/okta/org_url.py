@@ -9,6 +9,8 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
+from okta_custom_domain.parsers import InputError
+
 
 def org_url_from(org_name: str, base_url: str = "okta.com", *, field: str = "orgUrl") -> str:
     """``https://<org>.<base>``; a full URL is accepted as it is (``http://`` only on loopback).
@@ -16,19 +18,20 @@ def org_url_from(org_name: str, base_url: str = "okta.com", *, field: str = "org
     ``field`` names the config key a full URL came from, for the error message.
     """
     if not isinstance(org_name, str) or not org_name.strip():
-        raise ValueError("orgName: the Okta org name is required (e.g. dev-123456)")
+        raise InputError("orgName", "the Okta org name is required (e.g. dev-123456)")
     name = org_name.strip().rstrip("/")
     if "://" in name:
         return _checked_url(name, field)
     base = (base_url or "okta.com").strip().strip(".").lower()
     if "://" in base or "/" in base:
-        raise ValueError(
-            f"baseUrl: {base_url!r} must be a domain such as okta.com or oktapreview.com"
+        raise InputError(
+            "baseUrl", f"{base_url!r} must be a domain such as okta.com or oktapreview.com"
         )
     if "." in name or "/" in name or any(ch.isspace() for ch in name):
-        raise ValueError(
-            f"orgName: {org_name!r} must be the org's name only (e.g. dev-123456 for "
-            "dev-123456.okta.com); put the domain in baseUrl or give a full orgUrl"
+        raise InputError(
+            "orgName",
+            f"{org_name!r} must be the org's name only (e.g. dev-123456 for "
+            "dev-123456.okta.com); put the domain in baseUrl or give a full orgUrl",
         )
     return f"https://{name.lower()}.{base}"
 
@@ -36,13 +39,14 @@ def org_url_from(org_name: str, base_url: str = "okta.com", *, field: str = "org
 def _checked_url(url: str, field: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValueError(f"{field}: {url!r} is not an https:// URL of an Okta org")
+        raise InputError(field, f"{url!r} is not an https:// URL of an Okta org")
     if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise ValueError(f"{field}: {url!r} must be the org's base URL only (no path)")
+        raise InputError(field, f"{url!r} must be the org's base URL only (no path)")
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise ValueError(
-            f"{field}: {url!r} uses plain http; Okta orgs need https (http is accepted only "
-            "for a local fake on 127.0.0.1)"
+        raise InputError(
+            field,
+            f"{url!r} uses plain http; Okta orgs need https (http is accepted only "
+            "for a local fake on 127.0.0.1)",
         )
     return f"{parts.scheme}://{parts.netloc.lower()}"
 

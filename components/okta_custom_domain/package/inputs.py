@@ -54,7 +54,7 @@ def args_from_inputs(inputs: Mapping[str, Any]) -> OktaCustomDomainArgs:
         if inputs.get(name) is None:
             continue
         value = _value(hint, inputs[name], name)
-        values[name] = value.target if isinstance(value, DnsTargetChoice) else value
+        values[name] = value.target if hint is DnsTargetChoice else value
     return OktaCustomDomainArgs(**values)
 
 

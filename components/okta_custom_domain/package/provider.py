@@ -24,6 +24,8 @@ from pulumi.provider.experimental.util import camel_case
 from okta_custom_domain.args import OktaCustomDomainArgs
 from okta_custom_domain.component import OktaCustomDomain
 from okta_custom_domain.field_marks import is_secret
+from okta_custom_domain.package import dns_choice
+from okta_custom_domain.package.dns_choice import DnsTargetChoice
 from okta_custom_domain.package.inputs import args_from_inputs
 from okta_custom_domain.package.views import NESTED, argument_views, borrow_source
 
@@ -67,6 +69,9 @@ def finish_schema(schema: dict[str, Any]) -> dict[str, Any]:
         for name, prop in spec.get("properties", {}).items():
             if name in secrets.get(token.rsplit(":", 1)[-1], set()):
                 prop["secret"] = True
+    choice = schema.get("types", {}).get(f"{PACKAGE_NAME}:index:{DnsTargetChoice.__name__}", {})
+    for name, description in dns_choice.descriptions().items():
+        choice.get("properties", {}).get(name, {}).setdefault("description", description)
     _clean_descriptions(schema)
     return schema
 

@@ -35,12 +35,10 @@ from okta_custom_domain.args import (
     VerificationOptions,
 )
 from okta_custom_domain.package.dns_choice import DnsTargetChoice
-from okta_custom_domain.targets import CloudflareDns, ManualDns, Rfc2136Dns
+from okta_custom_domain.targets.registry import config_targets
 
 NESTED: tuple[type, ...] = (
-    CloudflareDns,
-    ManualDns,
-    Rfc2136Dns,
+    *config_targets().values(),
     DnsTargetChoice,
     ManualCertificate,
     ReadinessOptions,

@@ -14,6 +14,7 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
+from okta_custom_domain.defaults import TSIG_ALGORITHM
 from okta_custom_domain.rfc2136.provider import (
     CONNECTION_KEYS,
     DEFAULT_PORT,
@@ -22,7 +23,6 @@ from okta_custom_domain.rfc2136.provider import (
     normalize_connection,
     writer_for,
 )
-from okta_custom_domain.rfc2136.tsig import DEFAULT_ALGORITHM
 
 
 def preflight_id(props: dict[str, Any]) -> str:
@@ -72,7 +72,7 @@ class Rfc2136Preflight(Rfc2136Resource, module="okta-custom-domain", name="Rfc21
         zone: pulumi.Input[str],
         key_name: pulumi.Input[str],
         key_secret: pulumi.Input[str],
-        key_algorithm: pulumi.Input[str] = DEFAULT_ALGORITHM,
+        key_algorithm: pulumi.Input[str] = TSIG_ALGORITHM,
         port: pulumi.Input[int] = DEFAULT_PORT,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

@@ -16,11 +16,11 @@ import pulumi
 import pulumi.dynamic
 
 from okta_custom_domain import defaults, parsers
+from okta_custom_domain.defaults import TSIG_ALGORITHM
 from okta_custom_domain.names import label_in_zone, normalize_fqdn
 from okta_custom_domain.parsers import InputError
 from okta_custom_domain.rfc2136.rdata import RECORD_TYPES, normalize_rtype
 from okta_custom_domain.rfc2136.tsig import (
-    DEFAULT_ALGORITHM,
     TsigKey,
     decode_secret,
     normalize_algorithm,
@@ -46,7 +46,7 @@ CONNECTION_KEYS: tuple[str, ...] = (
 _DEFAULTS: dict[str, Any] = {
     "port": DEFAULT_PORT,
     "ttl": DEFAULT_TTL,
-    "key_algorithm": DEFAULT_ALGORITHM,
+    "key_algorithm": TSIG_ALGORITHM,
 }
 
 
@@ -281,7 +281,7 @@ class Rfc2136Record(Rfc2136Resource, module="okta-custom-domain", name="Rfc2136R
         values: pulumi.Input[Sequence[pulumi.Input[str]]],
         key_name: pulumi.Input[str],
         key_secret: pulumi.Input[str],
-        key_algorithm: pulumi.Input[str] = DEFAULT_ALGORITHM,
+        key_algorithm: pulumi.Input[str] = TSIG_ALGORITHM,
         port: pulumi.Input[int] = DEFAULT_PORT,
         ttl: pulumi.Input[int] = DEFAULT_TTL,
         opts: pulumi.ResourceOptions | None = None,

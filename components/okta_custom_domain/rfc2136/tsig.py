@@ -15,7 +15,8 @@ import dns.exception
 import dns.name
 import dns.tsig
 
-DEFAULT_ALGORITHM = "hmac-sha256"
+from okta_custom_domain.defaults import TSIG_ALGORITHM
+from okta_custom_domain.parsers import InputError
 
 # Short names as BIND/Knot configs spell them -> the DNS name dnspython signs with.
 ALGORITHMS: dict[str, dns.name.Name] = {
@@ -31,18 +32,14 @@ ALGORITHMS: dict[str, dns.name.Name] = {
 }
 
 
-class TsigKeyError(ValueError):
+class TsigKeyError(InputError):
     """A TSIG input that cannot work; ``field`` is the resource input to fix."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(f"{field}: {message}")
 
 
 def normalize_algorithm(algorithm: str) -> str:
     """The short lower-case algorithm name (``HMAC-SHA256.`` -> ``hmac-sha256``)."""
     if not isinstance(algorithm, str) or not algorithm.strip():
-        raise TsigKeyError("key_algorithm", f"an algorithm is required; use {DEFAULT_ALGORITHM}")
+        raise TsigKeyError("key_algorithm", f"an algorithm is required; use {TSIG_ALGORITHM}")
     text = algorithm.strip().lower().rstrip(".")
     if text == "hmac-md5.sig-alg.reg.int":
         text = "hmac-md5"
@@ -51,7 +48,8 @@ def normalize_algorithm(algorithm: str) -> str:
             "key_algorithm",
             "is not a TSIG algorithm dnspython can sign with (the value is not shown: it may be "
             f"the secret in the wrong place); use one of {', '.join(ALGORITHMS)} (the same as "
-            "in the server's key definition), and put the base64 secret in key_secret",
+            "in the server's key definition), and put the base64 secret in {key_secret}",
+            mentions=("key_secret",),
         )
     return text
 
@@ -60,7 +58,8 @@ def decode_secret(secret: str) -> bytes:
     """The key bytes of a base64 ``secret``; the error never repeats the secret."""
     if not isinstance(secret, str) or not secret.strip():
         raise TsigKeyError(
-            "key_secret", "the base64 TSIG secret is required (as in the server's key file)"
+            "key_secret",
+            "the base64 TSIG secret is required (as in the server's key file)",
         )
     try:
         raw = base64.b64decode("".join(secret.split()), validate=True)
@@ -83,7 +82,8 @@ def normalize_key_name(name: str) -> str:
         parsed = dns.name.from_text(name.strip())
     except dns.exception.DNSException as exc:
         raise TsigKeyError(
-            "key_name", f"{name!r} is not a valid key name ({exc}); use the server's key id"
+            "key_name",
+            f"{name!r} is not a valid key name ({exc}); use the server's key id",
         ) from None
     return parsed.to_text(omit_final_dot=True).lower()
 
@@ -97,7 +97,7 @@ class TsigKey:
 
     name: str
     secret: str = field(repr=False)
-    algorithm: str = DEFAULT_ALGORITHM
+    algorithm: str = TSIG_ALGORITHM
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", normalize_key_name(self.name))

@@ -451,7 +451,7 @@ def test_credentials_errors_name_the_missing_setting_never_the_value() -> None:
             org_url=None,
         )
     assert "sekrit" not in str(both.value)
-    with pytest.raises(CredentialsError, match="OKTA_API_PRIVATE_KEY is missing"):
+    with pytest.raises(CredentialsError, match=r"^OKTA_API_PRIVATE_KEY: is missing while OKTA_API_CLIENT_ID is set"):
         resolve_credentials(
             lambda _k: None,
             {"OKTA_API_CLIENT_ID": "0oa"},

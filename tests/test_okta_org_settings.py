@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from okta_custom_domain.config_keys import OKTA_KEYS
+from okta_custom_domain.okta.auth import DEFAULT_SCOPES, OAuthServiceApp
+from okta_custom_domain.okta.credentials import TENANTS_KEY, CredentialsError, resolve_credentials
 from okta_custom_domain.okta.org_settings import (
     CONFIG_KEYS,
     ENV_VARS,
@@ -26,6 +28,7 @@ from okta_custom_domain.okta.org_settings import (
 )
 from okta_custom_domain.parsers import InputError
 from okta_custom_domain.tenants import TenantConfigError, parse_tenants
+from okta_fixtures import pem_pair  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest
 
 TOKEN = "00SECRET-okta-token-value"
 PEM_KEY = (
@@ -367,3 +370,166 @@ def test_resolve_org_url_errors_name_the_setting_where_it_was_read(
 
 def test_a_json_scopes_list_in_stack_config_is_read_like_a_list() -> None:
     assert parse_scopes(json.dumps(["a.b", "c.d"]), "okta:scopes") == ("a.b", "c.d")
+
+
+# -- the credentials resolver reads through the same rules -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def private_pem() -> str:
+    return pem_pair()[0]
+
+
+def service_app(private_pem: str, scopes: Any) -> dict[str, Any]:
+    return {"orgName": "acme", "clientId": "0oa1", "privateKey": private_pem, "scopes": scopes}
+
+
+def scopes_by_place(private_pem: str, value: Any) -> dict[str, tuple[str, ...] | str]:
+    """The scopes each place makes of ``value``, or the field of its refusal."""
+    okta = service_app(private_pem, value)
+    tenants = json.dumps([{"name": "acme", "okta": okta}])
+    ways = {
+        "tenant object": lambda: read_org_settings(okta, where=WHERE, path=PATH).scopes,
+        "tenant entry": lambda: (
+            resolve_credentials(
+                getter({TENANTS_KEY: tenants}), {}, tenant="acme", org_url=None
+            ).auth
+        ),
+        "okta:* config": lambda: (
+            resolve_credentials(
+                getter({f"okta:{key}": v for key, v in okta.items()}), {}, tenant=None, org_url=None
+            ).auth
+        ),
+    }
+    if isinstance(value, str):  # an environment variable holds text only
+        env = {"OKTA_ORG_NAME": "acme", "OKTA_API_CLIENT_ID": "0oa1"}
+        env |= {"OKTA_API_PRIVATE_KEY": private_pem, "OKTA_API_SCOPES": value}
+        ways["OKTA_* environment"] = lambda: (
+            resolve_credentials(no_config, env, tenant=None, org_url=None).auth
+        )
+    seen: dict[str, tuple[str, ...] | str] = {}
+    for place, way in ways.items():
+        try:
+            got = way()
+        except InputError as exc:
+            seen[place] = "refused: " + exc.field.lower().split("scopes", 1)[-1]
+            continue
+        if isinstance(got, tuple):  # the object's own scopes: () means the default ones
+            seen[place] = got or DEFAULT_SCOPES
+        else:
+            assert isinstance(got, OAuthServiceApp)
+            seen[place] = got.scopes
+    return seen
+
+
+@pytest.mark.parametrize(("value", "expected"), ACCEPTED_SCOPES)
+def test_every_place_accepts_the_same_scope_shapes(
+    private_pem: str, value: Any, expected: tuple[str, ...]
+) -> None:
+    seen = scopes_by_place(private_pem, value)
+    assert set(seen.values()) == {expected or DEFAULT_SCOPES}, seen
+
+
+@pytest.mark.parametrize(("value", "field"), REFUSED_SCOPES)
+def test_every_place_refuses_the_same_scope_shapes(
+    private_pem: str, value: Any, field: str
+) -> None:
+    seen = scopes_by_place(private_pem, value)
+    assert set(seen.values()) == {"refused: " + field.removeprefix("scopes")}, seen
+
+
+def test_a_tenant_entry_is_refused_by_the_resolver_exactly_as_by_the_reader() -> None:
+    for okta in (
+        {"orgName": "acme", "apiTokn": TOKEN},
+        {"orgName": "acme"},
+        {"orgName": "acme", "apiToken": TOKEN, "httpProxy": "proxy.internal"},
+        {"orgName": "acme", "clientId": "0oa1", "privateKey": "secret-not-a-key"},
+    ):
+        with pytest.raises(InputError) as by_reader:
+            read_org_settings(okta, where=WHERE, path=PATH)
+        get = getter({TENANTS_KEY: json.dumps([{"name": "acme", "okta": okta}])})
+        with pytest.raises(CredentialsError) as by_resolver:
+            resolve_credentials(get, {}, tenant="acme", org_url=None)
+        assert (by_resolver.value.field, by_resolver.value.reason) == (
+            by_reader.value.field,
+            by_reader.value.reason,
+        )
+        assert TOKEN not in str(by_resolver.value) and "secret-not-a-key" not in str(
+            by_resolver.value
+        )
+
+
+def test_the_resolver_calls_the_org_the_okta_provider_calls() -> None:
+    config = getter({"okta:orgName": "acme"})
+    env = {"OKTA_BASE_URL": "oktapreview.com", "OKTA_API_TOKEN": TOKEN}
+    creds = resolve_credentials(config, env, tenant=None, org_url=None)
+    assert creds.org_url == resolve_org_url(None, config, env) == "https://acme.oktapreview.com"
+    assert creds.source == "org from okta:orgName, credential from OKTA_* environment"
+    # The component passes that URL to the verifier: the same credential is accepted there.
+    again = resolve_credentials(config, env, tenant=None, org_url=creds.org_url)
+    assert again.org_url == creds.org_url
+
+
+@pytest.mark.parametrize(
+    ("config", "env", "kwargs", "field", "reason_start"),
+    [
+        ({}, {"OKTA_API_TOKEN": TOKEN}, {}, "okta:orgName",
+         "no Okta org found: set stack config okta:orgName"),
+        ({}, {}, {"org_url": "https://acme.okta.com"}, "okta:apiToken",
+         "no Okta API token or OAuth service app found: set stack config okta:apiToken"),
+        ({}, {"OKTA_API_TOKEN": TOKEN}, {"tenants_env": "TENANTS"}, "--org-url",
+         "no Okta org found: give --org-url"),
+        ({}, {}, {"org_url": "https://a.okta.com", "tenants_env": "TENANTS"}, "OKTA_API_TOKEN",
+         "no Okta API token or OAuth service app found: export OKTA_API_TOKEN"),
+        ({"okta:orgName": "acme", "okta:apiToken": TOKEN, "okta:clientId": "0oa1"}, {}, {},
+         "okta:apiToken", "both okta:apiToken and okta:clientId/okta:privateKey are set"),
+        ({}, {"OKTA_ORG_NAME": "acme", "OKTA_API_PRIVATE_KEY": PEM_KEY}, {},
+         "OKTA_API_CLIENT_ID", "is missing while OKTA_API_PRIVATE_KEY is set"),
+        ({"okta:orgName": "acme"}, {"OKTA_ORG_NAME": "other", "OKTA_API_TOKEN": TOKEN}, {},
+         "OKTA_API_TOKEN", "the org https://acme.okta.com (from okta:orgName) does not match the "
+         "org https://other.okta.com of the credential in OKTA_* environment"),
+        ({"okta:orgName": "acme", "okta:apiToken": "two words"}, {}, {}, "okta:apiToken",
+         "the Okta API token contains white space"),
+        ({}, {"OKTA_ORG_NAME": "acme", "OKTA_API_CLIENT_ID": "0oa1",
+              "OKTA_API_PRIVATE_KEY": "secret-not-a-key"}, {}, "OKTA_API_PRIVATE_KEY",
+         "is neither PEM private key text nor the path of a readable file"),
+        ({}, {}, {"org_url": "http://acme.okta.com", "api_token": TOKEN}, "org_url",
+         "'http://acme.okta.com' uses plain http"),
+        ({}, {}, {"org_url": "https://a.okta.com", "token_env": "MY_TOKEN"}, "--token-env",
+         "the environment variable MY_TOKEN is not set or empty"),
+        ({}, {}, {"org_url": "https://a.okta.com", "token_env": TOKEN}, "--token-env",
+         "give the NAME of an environment variable"),
+        ({TENANTS_KEY: "[{"}, {}, {"tenant": "acme"}, TENANTS_KEY,
+         "the stack config value is not valid JSON"),
+        ({TENANTS_KEY: "{}"}, {}, {"tenant": "acme", "tenants_env": "TENANTS"}, "TENANTS",
+         "the environment variable must be a list of tenant objects"),
+        ({TENANTS_KEY: "[]"}, {}, {"tenant": "acme"}, "okta_org.credentials_tenant",
+         "'acme' is not in stack config okta-custom-domain:tenants (tenants: none)"),
+        ({TENANTS_KEY: "[]"}, {}, {"tenant": "acme", "tenants_env": "TENANTS"}, "--tenant",
+         "'acme' is not in environment variable TENANTS"),
+        ({TENANTS_KEY: json.dumps([{"name": "acme"}])}, {}, {"tenant": "acme"},
+         "tenants[0] (acme).okta", "required, but not set"),
+        ({TENANTS_KEY: json.dumps([{"name": "acme", "okta": {"orgName": "acme"}}])}, {},
+         {"tenant": "acme", "tenants_env": "TENANTS"}, "TENANTS[0] (acme).okta",
+         "set apiToken or clientId and privateKey for a service app"),
+        ({TENANTS_KEY: json.dumps([{"name": "acme", "okta": {"orgName": "a", "apiToken": TOKEN}}])},
+         {}, {"tenant": "acme", "org_url": "https://b.okta.com"}, "tenants[0] (acme).okta.apiToken",
+         "the org https://b.okta.com (from explicit settings) does not match the org "
+         "https://a.okta.com of the credential in tenants[0] (acme).okta"),
+    ],
+)  # fmt: skip
+def test_credentials_errors_name_the_setting_as_written_and_never_a_secret(
+    config: dict[str, Any], env: dict[str, str], kwargs: dict[str, Any], field: str,
+    reason_start: str,
+) -> None:  # fmt: skip
+    arguments: dict[str, Any] = {"tenant": None, "org_url": None, **kwargs}
+    with pytest.raises(CredentialsError) as raised:
+        resolve_credentials(getter(config), env, **arguments)
+    error = raised.value
+    assert isinstance(error, InputError)
+    assert error.field == field
+    assert error.reason.startswith(reason_start), error.reason
+    assert str(error) == f"{field}: {error.reason}"
+    for text in (str(error), repr(error)):
+        assert TOKEN not in text and "secret-not-a-key" not in text and "MIIEvQ" not in text
+    assert "no the" not in str(error)

@@ -209,10 +209,11 @@ def test_a_bad_tenants_env_var_is_reported_as_that_env_var(
     monkeypatch.setenv("OKTA_CUSTOM_DOMAIN_TENANTS", "[{not json")
     assert cli_main(["doctor", "--domain", "login.acme.com", "--tenant", "acme"]) == 2
     err = capsys.readouterr().err
-    assert "environment variable OKTA_CUSTOM_DOMAIN_TENANTS is not valid JSON" in err
+    assert "OKTA_CUSTOM_DOMAIN_TENANTS: the environment variable is not valid JSON" in err
     assert "stack config" not in err and "pulumi config" not in err
-    with pytest.raises(CredentialsError, match=r"^stack config okta-custom-domain:tenants"):
+    with pytest.raises(CredentialsError, match=r"^okta-custom-domain:tenants: the stack config") as e:
         resolve_credentials(lambda _key: "[{", {}, tenant="acme", org_url=None)
+    assert e.value.field == "okta-custom-domain:tenants"
 
 
 @pytest.mark.parametrize(
@@ -258,6 +259,8 @@ def test_a_typo_in_the_tenants_env_var_is_refused_with_a_suggestion(
     monkeypatch.setenv("OKTA_API_TOKEN", "00SECRET-from-env")
     assert cli_main(["doctor", "--domain", "login.acme.com", "--tenant", "acme"]) == 2
     err = capsys.readouterr().err
-    assert "tenants[0].okta.apiTokn: unknown key; did you mean `apiToken`?" in err
-    assert "environment variable OKTA_CUSTOM_DOMAIN_TENANTS" in err
+    assert (
+        "OKTA_CUSTOM_DOMAIN_TENANTS[0] (acme).okta.apiTokn: unknown key; did you mean `apiToken`?"
+        in err
+    )
     assert "00SECRET" not in err

@@ -27,6 +27,7 @@ from okta_custom_domain.okta.credentials import (
     resolve_credentials,
 )
 from okta_custom_domain.okta.errors import OktaApiError, OktaTransportError
+from okta_custom_domain.parsers import InputError
 from okta_custom_domain.testing.fake_okta import FakeOkta
 from okta_fixtures import FakeTime, pem_pair  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest
 
@@ -328,9 +329,25 @@ def test_org_url_from() -> None:
     assert org_url_from("acme", "oktapreview.com") == "https://acme.oktapreview.com"
     assert org_url_from("https://Acme.okta.com/") == "https://acme.okta.com"
     assert org_url_from("http://127.0.0.1:8080") == "http://127.0.0.1:8080"
-    for bad in ("http://acme.okta.com", "acme.okta.com", "https://acme.okta.com/admin", ""):
-        with pytest.raises(ValueError):
+    for bad, field in (
+        ("http://acme.okta.com", "orgUrl"),
+        ("acme.okta.com", "orgName"),
+        ("https://acme.okta.com/admin", "orgUrl"),
+        ("", "orgName"),
+    ):
+        with pytest.raises(InputError) as raised:
             org_url_from(bad)
+        assert raised.value.field == field  # the field is data: no caller reads the message
+    with pytest.raises(InputError) as raised:
+        org_url_from("acme", "https://okta.com", base_field="okta:baseUrl")
+    assert (raised.value.field, raised.value.reason) == (
+        "okta:baseUrl",
+        "'https://okta.com' must be a domain such as okta.com or oktapreview.com",
+    )
+    with pytest.raises(InputError) as raised:
+        org_url_from("acme.com", name_field="tenants[0] (acme).okta.orgName")
+    assert raised.value.field == "tenants[0] (acme).okta.orgName"
+    assert str(raised.value).startswith("tenants[0] (acme).okta.orgName: 'acme.com' must be")
 
 
 # -- credentials -------------------------------------------------------------------------------
@@ -434,7 +451,7 @@ def test_credentials_errors_name_the_missing_setting_never_the_value() -> None:
             org_url=None,
         )
     assert "sekrit" not in str(both.value)
-    with pytest.raises(CredentialsError, match="OKTA_API_PRIVATE_KEY is missing"):
+    with pytest.raises(CredentialsError, match=r"^OKTA_API_PRIVATE_KEY: is missing while OKTA_API_CLIENT_ID is set"):
         resolve_credentials(
             lambda _k: None,
             {"OKTA_API_CLIENT_ID": "0oa"},

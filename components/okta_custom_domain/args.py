@@ -102,7 +102,13 @@ class OktaOrg:
     def __post_init__(self) -> None:
         with owned("okta_org"):
             if self.org_url is not None:
-                _set(self, "org_url", org_url_from(self.org_url, field="org_url"))
+                _set(
+                    self,
+                    "org_url",
+                    org_url_from(
+                        self.org_url, field="org_url", name_field="org_url", base_field="org_url"
+                    ),
+                )
             if self.credentials_tenant is not None and not (
                 isinstance(self.credentials_tenant, str) and self.credentials_tenant.strip()
             ):

@@ -17,7 +17,7 @@ import pulumi_okta as okta
 
 from okta_custom_domain.args import ManualCertificate, OktaCustomDomainArgs
 from okta_custom_domain.certificates import validate_manual_certificate
-from okta_custom_domain.okta.client import org_url_from
+from okta_custom_domain.okta.org_settings import resolve_org_url
 from okta_custom_domain.okta.verification_provider import OktaDomainVerification
 from okta_custom_domain.pulumi_internals import unwrap_pickler
 from okta_custom_domain.readiness.provider import DnsReadiness
@@ -34,23 +34,9 @@ def _checked_key(domain: str, bundle: ManualCertificate, private_key: str) -> st
     return private_key
 
 
-def resolve_org_url(org_url: str | None) -> str:
-    """The Okta API URL: given, else the Okta provider's config or env (``httpProxy`` first,
-    as the provider sends every call there, then ``orgName``/``baseUrl``)."""
-    if org_url:
-        return org_url_from(org_url)
-    okta_config = pulumi.Config("okta")
-    proxy = okta_config.get("httpProxy") or os.environ.get("OKTA_HTTP_PROXY")
-    if proxy:
-        return org_url_from(proxy, field="okta:httpProxy")
-    org_name = okta_config.get("orgName") or os.environ.get("OKTA_ORG_NAME")
-    base_url = okta_config.get("baseUrl") or os.environ.get("OKTA_BASE_URL") or "okta.com"
-    if not org_name:
-        raise ValueError(
-            "okta_org.org_url: the verification step needs the Okta org; set "
-            "OktaOrg(org_url='https://acme.okta.com'), or okta:orgName config, or OKTA_ORG_NAME"
-        )
-    return org_url_from(org_name, base_url)
+def _okta_config(key: str) -> str | None:
+    """The Okta provider's stack config (``okta:orgName``...), as ``resolve_org_url`` asks."""
+    return pulumi.Config("okta").get(key.removeprefix("okta:"))
 
 
 def _pick(record_type: str) -> Callable[[dict[str, str]], str]:
@@ -86,7 +72,7 @@ class OktaCustomDomain(pulumi.ComponentResource):
                 f"{type(args).__name__}; build it with OktaCustomDomainArgs(domain=..., dns=...)"
                 " (a dict's keys become its keyword arguments: OktaCustomDomainArgs(**values))"
             )
-        org_url = resolve_org_url(args.okta_org.org_url)  # a missing org fails before anything
+        org_url = resolve_org_url(args.okta_org.org_url, _okta_config, os.environ)  # fails early
         super().__init__(TYPE_TOKEN, name, None, opts)
         unwrap_pickler()  # Pulumi's serializer leaves a wrapper per dynamic resource
         names = expected_names(args.domain, args.certificate_source_type)
@@ -163,6 +149,7 @@ class OktaCustomDomain(pulumi.ComponentResource):
         The verification takes its records from the readiness check's output, so a changed
         record value means a new wait and then a new verification.
         """
+
         def verification(
             resource_name: str, wait_for: str, depends_on: pulumi.Resource
         ) -> OktaDomainVerification:

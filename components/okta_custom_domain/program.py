@@ -14,14 +14,15 @@ import pulumi_cloudflare as cloudflare
 import pulumi_okta as okta
 
 from okta_custom_domain.component import OktaCustomDomain
-from okta_custom_domain.tenants import CONFIG_KEY, OktaOrgConfig, TenantConfig, parse_tenants
+from okta_custom_domain.okta.org_settings import OktaOrgSettings
+from okta_custom_domain.tenants import CONFIG_KEY, TenantConfig, parse_tenants
 
 
 def _secret(value: str | None) -> pulumi.Output[str] | None:
     return None if value is None else pulumi.Output.secret(value)
 
 
-def okta_provider(name: str, org: OktaOrgConfig) -> okta.Provider:
+def okta_provider(name: str, org: OktaOrgSettings) -> okta.Provider:
     """An explicit provider per org, so one program can serve many Okta orgs."""
     return okta.Provider(
         name,

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from okta_custom_domain import parsers
 from okta_custom_domain.args import OktaCustomDomainArgs, OktaOrg, VerificationOptions
@@ -24,8 +23,9 @@ from okta_custom_domain.config_reader import (
     only_known,
     read_value,
     read_values,
+    secret_keys,
 )
-from okta_custom_domain.okta.org_url import org_url_from
+from okta_custom_domain.okta.org_settings import SETTINGS, OktaOrgSettings, read_org_settings
 from okta_custom_domain.parsers import InputError
 
 CONFIG_KEY = "tenants"
@@ -33,35 +33,11 @@ CONFIG_KEY = "tenants"
 
 TENANT_KEYS = ("name", "okta", "cloudflare", "domains")
 CLOUDFLARE_KEYS = ("apiToken",)
-OKTA_KEYS = (
-    "orgName", "baseUrl", "orgUrl", "apiToken", "clientId", "privateKey", "privateKeyId",
-    "scopes", "httpProxy",
-)  # fmt: skip
+"""A tenant's ``cloudflare`` object: its token, a secret, for the tenant's own provider."""
 WAIT_FOR_KEY = "waitFor"
 """A domain's shorthand for ``verification.waitFor`` (the key stacks have always used)."""
 DOMAIN_OMITTED = frozenset({"okta_org"})
 """``OktaCustomDomainArgs`` fields a domain does not set: the tenant's ``okta`` gives them."""
-
-
-@dataclass(frozen=True)
-class OktaOrgConfig:
-    """One Okta org: where it is and (secret) how to authenticate to it."""
-
-    org_name: str | None
-    base_url: str
-    org_url: str
-    api_token: str | None = field(default=None, repr=False)
-    client_id: str | None = None
-    private_key: str | None = field(default=None, repr=False)
-    private_key_id: str | None = None
-    scopes: tuple[str, ...] = ()
-    http_proxy: str | None = None
-    """Where every Okta API call goes instead of the org URL (the Okta provider's httpProxy)."""
-
-    @property
-    def api_url(self) -> str:
-        """The URL the Okta API is reached at: the proxy when set, else the org."""
-        return self.http_proxy or self.org_url
 
 
 @dataclass(frozen=True)
@@ -77,84 +53,19 @@ class TenantConfig:
     """One tenant: its Okta org, optional Cloudflare token, and its domains."""
 
     name: str
-    okta: OktaOrgConfig
+    okta: OktaOrgSettings
     cloudflare_api_token: str | None = field(default=None, repr=False)
     domains: tuple[DomainConfig, ...] = ()
 
 
-def _text(values: Mapping[str, Any], key: str, at: Location) -> str | None:
-    """An optional text value (``""`` counts as unset)."""
-    raw = values.get(key)
-    return None if raw is None or raw == "" else str(read_value(str, raw, at.child(key)))
-
-
-def _okta_org(raw: Any, at: Location) -> OktaOrgConfig:
-    values = expect_object(raw, at)
-    only_known(values, OKTA_KEYS, at)
-    org_name = _text(values, "orgName", at)
-    base_url = _text(values, "baseUrl", at) or "okta.com"
-    explicit_url = _text(values, "orgUrl", at)
-    if org_name is None and explicit_url is None:
-        raise at.child("orgName").error("required (e.g. acme for acme.okta.com), or set orgUrl")
+def _okta_org(raw: Any, at: Location) -> OktaOrgSettings:
+    """The tenant's ``okta`` object, read by the one reader the verifier and the CLIs share."""
+    if raw is None:
+        raise at.error("required, but not set")
     try:
-        org_url = org_url_from(explicit_url or org_name or "", base_url)
-        named_url = org_url_from(org_name, base_url) if org_name and explicit_url else org_url
+        return read_org_settings(expect_object(raw, at), where=at.where, path=at.path)
     except InputError as exc:
-        raise at.child(exc.field).error(exc.reason) from None
-    if named_url != org_url:
-        raise at.error(
-            f"orgName/baseUrl name {named_url} but orgUrl names {org_url}; "
-            "they must be the same org: keep only one of them"
-        )
-    if org_name is None:  # the Okta provider wants orgName + baseUrl: take them from orgUrl
-        org_name, _, base_url = (urlsplit(org_url).hostname or "").partition(".")
-    http_proxy = _text(values, "httpProxy", at)
-    if http_proxy is not None:
-        try:
-            http_proxy = org_url_from(http_proxy, field="httpProxy")
-        except InputError as exc:
-            raise at.child(exc.field).error(exc.reason) from None
-    scopes = values.get("scopes", [])
-    if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
-        raise at.child("scopes").error("expected a list of scope names")
-    api_token, client_id, private_key = _okta_auth(values, at)
-    return OktaOrgConfig(
-        org_name=org_name,
-        base_url=base_url,
-        org_url=org_url,
-        api_token=api_token,
-        client_id=client_id,
-        private_key=private_key,
-        private_key_id=_text(values, "privateKeyId", at),
-        scopes=tuple(scopes),
-        http_proxy=http_proxy,
-    )
-
-
-def _okta_auth(
-    values: Mapping[str, Any], at: Location
-) -> tuple[str | None, str | None, str | None]:
-    """apiToken, or clientId + privateKey (PEM shape checked, never echoed); not both."""
-    api_token = _text(values, "apiToken", at)
-    client_id = _text(values, "clientId", at)
-    private_key = _text(values, "privateKey", at)
-    if api_token is not None and (client_id is not None or private_key is not None):
-        raise at.error(
-            "apiToken and clientId/privateKey are both set; keep either the API token or the "
-            f"OAuth service app (pulumi config rm --path '{at.path}.apiToken' or "
-            f"'{at.path}.privateKey')"
-        )
-    if api_token is None and (client_id is None or private_key is None):
-        raise at.error(
-            f"set apiToken (pulumi config set --path --secret '{at.path}.apiToken' ...) or "
-            "clientId and privateKey for a service app"
-        )
-    if private_key is not None:
-        try:
-            parsers.pem_private_key(private_key, "privateKey")
-        except InputError as exc:
-            raise at.child(exc.field).error(exc.reason) from None
-    return api_token, client_id, private_key
+        raise TenantConfigError(exc.field, exc.reason) from None
 
 
 def _certificate_source(values: Mapping[str, Any], at: Location) -> None:
@@ -194,7 +105,7 @@ def _verification(
     )
 
 
-def _domain(raw: Any, at: Location, tenant: str, org: OktaOrgConfig) -> DomainConfig:
+def _domain(raw: Any, at: Location, tenant: str, org: OktaOrgSettings) -> DomainConfig:
     values = read_values(OktaCustomDomainArgs, raw, at, omit=DOMAIN_OMITTED, extra=[WAIT_FOR_KEY])
     mapping = expect_object(raw, at)
     _certificate_source(mapping, at)
@@ -256,3 +167,10 @@ def parse_tenants(raw: Any) -> list[TenantConfig]:
     seen: set[str] = set()
     seen_domains: dict[str, str] = {}
     return [_tenant(item, index, seen, seen_domains) for index, item in enumerate(raw)]
+
+
+def secret_config_keys() -> frozenset[str]:
+    """The keys whose values are secrets (set with ``pulumi config set --secret``): the
+    ``SECRET`` fields of the arguments, the Okta credentials and the Cloudflare token."""
+    okta = {setting.key for setting in SETTINGS if setting.secret}
+    return secret_keys() | okta | set(CLOUDFLARE_KEYS)

@@ -118,7 +118,7 @@ def credentials_from(args: argparse.Namespace, env: Mapping[str, str]) -> OktaCr
         org_url=args.org_url,
         token_env=args.token_env,
         extra_scopes=(LOGS_SCOPE,),
-        tenants_source=f"environment variable {TENANTS_ENV}",
+        tenants_env=TENANTS_ENV,
     )
 
 

@@ -18,8 +18,8 @@ from typing import Any
 
 from pulumi import automation as auto
 
-from okta_custom_domain.config_keys import SECRET_KEYS
 from okta_custom_domain.fleet.source import PROJECT_KEY
+from okta_custom_domain.tenants import secret_config_keys
 
 
 def flatten_config(prefix: str, value: Any) -> dict[str, auto.ConfigValue]:
@@ -28,7 +28,7 @@ def flatten_config(prefix: str, value: Any) -> dict[str, auto.ConfigValue]:
     if isinstance(value, Mapping):
         for key, item in value.items():
             child = flatten_config(f"{prefix}.{key}", item)
-            if key in SECRET_KEYS and not isinstance(item, (Mapping, list)):
+            if key in secret_config_keys() and not isinstance(item, (Mapping, list)):
                 child = {k: auto.ConfigValue(v.value, secret=True) for k, v in child.items()}
             out.update(child)
     elif isinstance(value, list):

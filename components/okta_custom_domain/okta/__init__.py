@@ -12,6 +12,12 @@ from okta_custom_domain.okta.credentials import (
 )
 from okta_custom_domain.okta.errors import OktaApiError, OktaTransportError
 from okta_custom_domain.okta.models import DnsRecord, LogEvent, OktaDomain, PublicCertificate
+from okta_custom_domain.okta.org_settings import (
+    OKTA_SETTING_KEYS,
+    OktaOrgSettings,
+    read_org_settings,
+    resolve_org_url,
+)
 from okta_custom_domain.okta.org_url import org_url_from
 from okta_custom_domain.okta.verification import (
     TxtValueRegenerated,
@@ -22,6 +28,7 @@ from okta_custom_domain.okta.verification import (
 )
 
 __all__ = [
+    "OKTA_SETTING_KEYS",
     "ApiToken",
     "CredentialsError",
     "DnsRecord",
@@ -31,6 +38,7 @@ __all__ = [
     "OktaCredentials",
     "OktaDomain",
     "OktaDomainsClient",
+    "OktaOrgSettings",
     "OktaTransportError",
     "PublicCertificate",
     "TxtValueRegenerated",
@@ -38,6 +46,8 @@ __all__ = [
     "VerificationProgress",
     "VerificationTimeout",
     "org_url_from",
+    "read_org_settings",
     "resolve_credentials",
+    "resolve_org_url",
     "verify_and_wait",
 ]

@@ -16,6 +16,8 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from okta_custom_domain.parsers import InputError
+
 DEFAULT_SCOPES: tuple[str, ...] = ("okta.domains.read", "okta.domains.manage")
 LOGS_SCOPE = "okta.logs.read"
 CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -46,9 +48,9 @@ class ApiToken:
 
     def __post_init__(self) -> None:
         if not isinstance(self.token, str) or not self.token.strip():
-            raise ValueError("apiToken: an Okta API token is required (it is empty)")
+            raise InputError("apiToken", "an Okta API token is required (it is empty)")
         if any(ch.isspace() for ch in self.token.strip()):
-            raise ValueError("apiToken: the Okta API token contains white space; paste it again")
+            raise InputError("apiToken", "the Okta API token contains white space; paste it again")
         self.token = self.token.strip()
 
     def cached_header(self, now: float) -> str | None:
@@ -78,7 +80,7 @@ class OAuthServiceApp:
 
     def __post_init__(self) -> None:
         if not isinstance(self.client_id, str) or not self.client_id.strip():
-            raise ValueError("clientId: the OAuth service app's client id is required")
+            raise InputError("clientId", "the OAuth service app's client id is required")
         self.client_id = self.client_id.strip()
         self.scopes = tuple(self.scopes) or DEFAULT_SCOPES
         self.algorithm = signing_algorithm(self.private_key)
@@ -146,16 +148,18 @@ class OAuthServiceApp:
 def signing_algorithm(private_key_pem: str) -> str:
     """The JWS algorithm for a PEM private key: RS256 for RSA, ES256/384/512 for EC."""
     if not isinstance(private_key_pem, str) or "-----BEGIN" not in private_key_pem:
-        raise ValueError(
-            "privateKey: expected a PEM private key ('-----BEGIN PRIVATE KEY-----' ...); "
+        raise InputError(
+            "privateKey",
+            "expected a PEM private key ('-----BEGIN PRIVATE KEY-----' ...); "
             "set the key's contents (or a path to the file) as a secret"
         )
     try:
         key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
     except (ValueError, TypeError) as exc:
         # The exception text from cryptography never contains key material.
-        raise ValueError(
-            f"privateKey: the PEM private key cannot be read ({type(exc).__name__}); "
+        raise InputError(
+            "privateKey",
+            f"the PEM private key cannot be read ({type(exc).__name__}); "
             "give an unencrypted PKCS#8 or PKCS#1 RSA or EC key"
         ) from None
     if isinstance(key, rsa.RSAPrivateKey):
@@ -163,4 +167,4 @@ def signing_algorithm(private_key_pem: str) -> str:
     if isinstance(key, ec.EllipticCurvePrivateKey):
         size = key.curve.key_size
         return {256: "ES256", 384: "ES384", 521: "ES512"}.get(size, "ES256")
-    raise ValueError("privateKey: Okta service apps accept RSA or EC keys only")
+    raise InputError("privateKey", "Okta service apps accept RSA or EC keys only")

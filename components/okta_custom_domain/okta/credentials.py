@@ -1,10 +1,14 @@
 """Find Okta credentials where the Okta provider looks for them, without ever storing them.
 
 Order: explicit values; else the named tenant of the stack config entry
-``okta-custom-domain:tenants`` (many orgs in one program); else the ``okta:*`` stack config;
-else the ``OKTA_*`` environment variables. The org and the credential are resolved separately
-(``okta:orgName`` in config with ``OKTA_API_TOKEN`` in CI's environment is common). Errors name
-what is missing and where to set it, never a value.
+``okta-custom-domain:tenants`` (many orgs in one program), read by
+``org_settings.read_org_settings``, the program's own reader, so an entry is accepted or refused
+here exactly as there; else the ``okta:*`` stack config and the ``OKTA_*`` environment
+variables. Without explicit or tenant settings, the org is the one the Okta provider calls
+(``org_settings.provider_org_url``: each ``okta:*`` key falls back to its variable on its own).
+The credential is taken whole from one place (``okta:*`` config before the environment) and is
+refused when that place names another org. Errors are ``CredentialsError``: the field names the
+setting as the user wrote it, the reason what to set where; never a value.
 """
 
 from __future__ import annotations
@@ -15,51 +19,44 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from okta_custom_domain import parsers
-from okta_custom_domain.config_keys import OKTA_KEYS
 from okta_custom_domain.okta.auth import DEFAULT_SCOPES, ApiToken, OAuthServiceApp
+from okta_custom_domain.okta.org_settings import (
+    CONFIG_KEYS,
+    ENV_VARS,
+    SETTINGS,
+    OktaOrgSettings,
+    parse_scopes,
+    provider_org,
+    provider_org_url,
+    read_org_settings,
+)
 from okta_custom_domain.okta.org_url import org_url_from
 from okta_custom_domain.parsers import InputError, pem_private_key
 
 TENANTS_KEY = "okta-custom-domain:tenants"
 
 #: okta:* config key -> environment variable, as pulumi-okta reads them.
-CONFIG_TO_ENV: dict[str, str] = {
-    "okta:orgName": "OKTA_ORG_NAME",
-    "okta:baseUrl": "OKTA_BASE_URL",
-    "okta:apiToken": "OKTA_API_TOKEN",
-    "okta:clientId": "OKTA_API_CLIENT_ID",
-    "okta:privateKey": "OKTA_API_PRIVATE_KEY",
-    "okta:privateKeyId": "OKTA_API_PRIVATE_KEY_ID",
-    "okta:scopes": "OKTA_API_SCOPES",
-}
+CONFIG_TO_ENV: dict[str, str] = {s.config: s.env for s in SETTINGS if s.config and s.env}
 
-#: ``_Layer`` field -> okta:* config key it is read from.
-_CONFIG_KEYS: dict[str, str] = {
-    "org_url": "okta:httpProxy",
-    "org_name": "okta:orgName",
-    "base_url": "okta:baseUrl",
-    "api_token": "okta:apiToken",
-    "client_id": "okta:clientId",
-    "private_key": "okta:privateKey",
-    "private_key_id": "okta:privateKeyId",
-    "scopes": "okta:scopes",
-}
-#: ``_Layer`` field -> environment variable, pulumi-okta's name for each config key.
-_ENV_KEYS: dict[str, str] = {
-    name: {**CONFIG_TO_ENV, "okta:httpProxy": "OKTA_HTTP_PROXY"}[key]
-    for name, key in _CONFIG_KEYS.items()
-}
-#: ``_Layer`` field -> key of a tenant's ``okta`` object (``orgUrl`` also gives the org URL).
-_TENANT_KEYS: dict[str, str] = {
-    name: key.removeprefix("okta:") for name, key in _CONFIG_KEYS.items()
-}
-#: The settings an error message names, so it says what to set where.
-_NAMED = ("api_token", "client_id", "private_key", "scopes")
+#: The settings a credential is made of (``_Layer.values`` keys).
+_AUTH = ("api_token", "client_id", "private_key", "private_key_id", "scopes")
+#: A tenant key (``auth.py``'s error fields) -> the ``OktaOrgSettings`` field.
+_ATTR_OF_KEY = {s.key: s.attr for s in SETTINGS}
+#: ``OktaOrgSettings`` field -> key of a tenant's ``okta`` object, for the credential's settings.
+_TENANT_KEYS = {s.attr: s.key for s in SETTINGS if s.attr in _AUTH}
 
 
-class CredentialsError(ValueError):
-    """Okta credentials are missing or inconsistent; the message says where to set them."""
+class CredentialsError(InputError):
+    """Okta credentials are missing or inconsistent.
+
+    ``field`` names the setting as the user wrote it (``okta:apiToken``, ``OKTA_API_TOKEN``,
+    ``tenants[0] (acme).okta.apiToken``, ``--token-env``); ``reason`` says the fix.
+    """
+
+    @classmethod
+    def of(cls, exc: InputError) -> CredentialsError:
+        """The same error (field and reason, as data) as a ``CredentialsError``."""
+        return exc if isinstance(exc, CredentialsError) else cls(exc.field, exc.reason)
 
 
 @dataclass(frozen=True)
@@ -80,63 +77,60 @@ class OktaCredentials:
 
 @dataclass
 class _Layer:
-    """The settings found in one place (explicit, tenant, okta:* config, environment)."""
+    """The credential settings found in one place (explicit, tenant, okta:* config, env)."""
 
     where: str
-    org_url: str | None = None
-    org_name: str | None = None
-    base_url: str | None = None
-    api_token: str | None = None
-    client_id: str | None = None
-    private_key: str | None = field(default=None, repr=False)
-    private_key_id: str | None = None
-    scopes: Any = None
-    names: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def has_org(self) -> bool:
-        return bool(self.org_url or self.org_name)
+    values: dict[str, Any] = field(repr=False)
+    """``OktaOrgSettings`` field -> value here (None when not set here)."""
+    names: dict[str, str]
+    """``OktaOrgSettings`` field -> the setting's name here: the field of its errors."""
+    org: Callable[[], str | None] = lambda: None
+    """The org this place names for its credential (None when it names none)."""
 
     @property
     def has_auth(self) -> bool:
-        return bool(self.api_token or self.client_id or self.private_key)
-
-    def org(self) -> str:
-        if self.org_url:
-            return org_url_from(self.org_url)
-        return org_url_from(str(self.org_name), self.base_url or "okta.com")
+        return any(self.values.get(name) for name in ("api_token", "client_id", "private_key"))
 
     def auth(self, extra_scopes: Sequence[str]) -> ApiToken | OAuthServiceApp:
-        if self.api_token and (self.client_id or self.private_key):
+        api_token, client_id, private_key = (
+            self.values.get(name) for name in ("api_token", "client_id", "private_key")
+        )
+        names = self.names
+        if api_token and (client_id or private_key):
             raise CredentialsError(
-                f"{self.where}: both {self.names['api_token']} and {self.names['client_id']}/"
-                f"{self.names['private_key']} are set; keep either the API token or the "
-                "OAuth service app"
+                names["api_token"],
+                f"both {names['api_token']} and {names['client_id']}/{names['private_key']} "
+                "are set; keep either the API token or the OAuth service app",
             )
         try:
-            if self.api_token:
-                return ApiToken(self.api_token)
-            if not self.client_id:
+            if api_token:
+                return ApiToken(api_token)
+            if not client_id:
                 raise CredentialsError(
-                    f"{self.where}: {self.names['private_key']} is set but "
-                    f"{self.names['client_id']} is missing; set the service app's client id"
+                    names["client_id"],
+                    f"is missing while {names['private_key']} is set; set the service app's "
+                    "client id",
                 )
-            if not self.private_key:
+            if not private_key:
                 raise CredentialsError(
-                    f"{self.where}: {self.names['client_id']} is set but "
-                    f"{self.names['private_key']} is missing; set the service app's PEM private "
-                    "key (as a secret)"
+                    names["private_key"],
+                    f"is missing while {names['client_id']} is set; set the service app's PEM "
+                    "private key (as a secret)",
                 )
-            scopes = _scopes(self.scopes, self.where, self.names["scopes"])
+            scopes = parse_scopes(self.values.get("scopes"), names["scopes"])
             if not scopes:
                 scopes = (*DEFAULT_SCOPES, *extra_scopes)
             return OAuthServiceApp(
-                self.client_id, _pem(self.private_key, self.where), self.private_key_id, scopes
+                client_id,
+                _pem(private_key, names["private_key"]),
+                self.values.get("private_key_id"),
+                scopes,
             )
         except CredentialsError:
             raise
-        except ValueError as exc:
-            raise CredentialsError(f"{self.where}: {exc}") from None
+        except InputError as exc:  # auth.py names its argument (apiToken): say it as written
+            name = names.get(_ATTR_OF_KEY.get(exc.field, ""), exc.field)
+            raise CredentialsError(name, exc.reason) from None
 
 
 def resolve_credentials(
@@ -152,92 +146,161 @@ def resolve_credentials(
     scopes: Sequence[str] | str | None = None,
     token_env: str | None = None,
     extra_scopes: Sequence[str] = (),
-    tenants_source: str | None = None,
+    tenants_env: str | None = None,
 ) -> OktaCredentials:
     """Resolve the org URL and credential (see the module docstring for the order).
 
-    ``config_get`` reads stack config (``req.config.get`` in a dynamic provider; a function
-    returning None in the CLI). ``token_env`` names an environment variable holding an API
+    ``config_get`` reads stack config by full key (``req.config.get`` in a dynamic provider;
+    ``org_settings.ConfigGet``). ``token_env`` names an environment variable holding an API
     token (the CLI's way to take a token without putting it on the command line).
     ``extra_scopes`` are added to the default OAuth scopes (e.g. ``okta.logs.read``).
-    ``tenants_source`` says where the tenants list came from when it is not stack config
-    (the CLI's ``OKTA_CUSTOM_DOMAIN_TENANTS``), so an error points there.
+    ``tenants_env`` is set by the CLI, which reads no stack config: the environment variable
+    that holds the tenants list instead (``OKTA_CUSTOM_DOMAIN_TENANTS``); errors then name it
+    and the CLI's flags rather than stack config.
     """
-    layers: list[_Layer] = []
-    explicit = _Layer(
-        "explicit settings",
+    cli = tenants_env is not None
+    explicit = _explicit_layer(
+        env,
         org_url=org_url,
-        api_token=api_token,
-        client_id=client_id,
-        private_key=private_key,
-        private_key_id=private_key_id,
-        scopes=scopes,
-        names={name: name for name in _NAMED},
+        token_env=token_env,
+        values={
+            "api_token": api_token,
+            "client_id": client_id,
+            "private_key": private_key,
+            "private_key_id": private_key_id,
+            "scopes": scopes,
+        },
+        cli=cli,
     )
+    resolved_org: str | None = explicit.org()
+    org_from = explicit.where
+    if tenant is not None:
+        settings, where = _tenant_settings(config_get, tenant, tenants_env)
+        layers = [explicit, _settings_layer(settings, where)]
+        if resolved_org is None:
+            resolved_org, org_from = settings.api_url, where
+    else:
+        layers = [explicit, *_provider_layers(config_get, env)]
+        if resolved_org is None:
+            try:
+                found = provider_org(config_get, env)
+            except InputError as exc:
+                raise CredentialsError.of(exc) from None
+            if found is not None:
+                resolved_org, org_from = found
+    if resolved_org is None:
+        raise _missing_org(cli)
+    auth_layer = next((layer for layer in layers if layer.has_auth), None)
+    if auth_layer is None:
+        raise _missing_auth(cli)
+    # The credential belongs to the org configured next to it; refuse to send it elsewhere.
+    try:
+        credential_org = auth_layer.org()
+    except InputError as exc:
+        raise CredentialsError.of(exc) from None
+    if credential_org is not None and credential_org != resolved_org:
+        credential = "api_token" if auth_layer.values.get("api_token") else "client_id"
+        raise CredentialsError(
+            auth_layer.names[credential],
+            f"the org {resolved_org} (from {org_from}) does not match the org "
+            f"{credential_org} of the credential in {auth_layer.where}: use the credential "
+            "of that org (for many orgs, a tenant entry per org)",
+        )
+    auth = auth_layer.auth(extra_scopes)
+    source = (
+        auth_layer.where
+        if auth_layer.where == org_from
+        else f"org from {org_from}, credential from {auth_layer.where}"
+    )
+    return OktaCredentials(resolved_org, auth, source)
+
+
+def _explicit_layer(
+    env: Mapping[str, str],
+    *,
+    org_url: str | None,
+    token_env: str | None,
+    values: dict[str, Any],
+    cli: bool,
+) -> _Layer:
+    """The settings given as arguments (the CLI's ``--org-url`` and ``--token-env``)."""
+    names = {name: name for name in _AUTH}
+    org_field = "--org-url" if cli else "org_url"
     if token_env:
         value = env.get(token_env)
         if not value:
             shown = token_env if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,63}", token_env) else None
             raise CredentialsError(
-                f"--token-env: the environment variable {shown} is not set or empty; export it "
-                "with the Okta API token"
+                "--token-env",
+                f"the environment variable {shown} is not set or empty; export it with the Okta "
+                "API token"
                 if shown
-                else "--token-env: give the NAME of an environment variable holding the token "
-                "(e.g. OKTA_API_TOKEN), not the token (the value is not shown)"
+                else "give the NAME of an environment variable holding the token (e.g. "
+                "OKTA_API_TOKEN), not the token (the value is not shown)",
             )
-        explicit.api_token = explicit.api_token or value
-    layers.append(explicit)
-    if tenant is not None:
-        layers.append(_tenant_layer(config_get, tenant, tenants_source))
-    else:
-        layers.append(_read_layer("stack config okta:*", config_get, _CONFIG_KEYS))
-        layers.append(_read_layer("environment", env.get, _ENV_KEYS))
+        if not values["api_token"]:
+            values["api_token"], names["api_token"] = value, token_env
 
-    org_layer = next((layer for layer in layers if layer.has_org), None)
-    auth_layer = next((layer for layer in layers if layer.has_auth), None)
-    if org_layer is None:
-        raise CredentialsError(_missing("the Okta org", tenant))
-    if auth_layer is None:
-        raise CredentialsError(_missing("an Okta API token or OAuth service app", tenant))
-    try:
-        resolved_org = org_layer.org()
-    except ValueError as exc:
-        raise CredentialsError(f"{org_layer.where}: {exc}") from None
-    if auth_layer is not org_layer and auth_layer.has_org:
-        # The credential belongs to the org configured next to it; refuse to send it elsewhere.
+    def org() -> str | None:
+        if not org_url:
+            return None
         try:
-            credential_org = auth_layer.org()
-        except ValueError as exc:
-            raise CredentialsError(f"{auth_layer.where}: {exc}") from None
-        if credential_org != resolved_org:
-            raise CredentialsError(
-                f"the org {resolved_org} (from {org_layer.where}) does not match the org "
-                f"{credential_org} of the credential in {auth_layer.where}: use the credential "
-                "of that org (for many orgs, a tenant entry per org)"
-            )
-    auth = auth_layer.auth(extra_scopes)
-    source = (
-        auth_layer.where
-        if auth_layer is org_layer
-        else (f"org from {org_layer.where}, credential from {auth_layer.where}")
-    )
-    return OktaCredentials(resolved_org, auth, source)
+            return org_url_from(org_url, field=org_field, name_field=org_field)
+        except InputError as exc:
+            raise CredentialsError.of(exc) from None
+
+    return _Layer("explicit settings", values, names, org)
 
 
-def tenant_names(config_get: Callable[[str], Any], source: str | None = None) -> list[str]:
+def _settings_layer(settings: OktaOrgSettings, where: str) -> _Layer:
+    """A tenant's checked settings; its credential belongs to the tenant's org."""
+    values = {name: getattr(settings, name) for name in _AUTH}
+    names = {name: f"{where}.{key}" for name, key in _TENANT_KEYS.items()}
+    return _Layer(where, values, names, lambda: settings.api_url)
+
+
+def _provider_layers(config_get: Callable[[str], Any], env: Mapping[str, str]) -> list[_Layer]:
+    """The okta:* stack config, then the OKTA_* environment.
+
+    Each place's org is the provider's org as that place would complete it: its own settings,
+    the missing ones as the provider finds them. So a token next to ``OKTA_ORG_NAME=other``
+    is not sent to ``okta:orgName``'s org, while ``okta:orgName`` with ``OKTA_BASE_URL`` and
+    ``OKTA_API_TOKEN`` is one org, the provider's.
+    """
+
+    def config_unless_env(key: str) -> Any:  # the environment first, completed by config
+        return None if (env.get(CONFIG_TO_ENV.get(key, "")) or "").strip() else config_get(key)
+
+    config = _read_layer("okta:* stack config", config_get, CONFIG_KEYS)
+    config.org = lambda: provider_org_url(config_get, env)
+    environ = _read_layer("OKTA_* environment", env.get, ENV_VARS)
+    environ.org = lambda: provider_org_url(config_unless_env, env)
+    return [config, environ]
+
+
+def _read_layer(where: str, get: Callable[[str], Any], keys: Mapping[str, str]) -> _Layer:
+    """The credential settings of one place, read through ``keys`` (field -> key there)."""
+    values = {name: get(keys[name]) for name in _AUTH}
+    for name in _AUTH:
+        if name != "scopes":  # a list or a string: ``parse_scopes`` reads both
+            values[name] = _str(values[name])
+    return _Layer(where, values, {name: keys[name] for name in _AUTH})
+
+
+def tenant_names(config_get: Callable[[str], Any], tenants_env: str | None = None) -> list[str]:
     """The tenant names listed in ``okta-custom-domain:tenants`` (empty when unset)."""
-    return [str(t.get("name")) for t in _tenants(config_get, source) if isinstance(t, Mapping)]
+    tenants = _tenants(config_get, tenants_env)
+    return [str(t.get("name")) for t in tenants if isinstance(t, Mapping)]
 
 
-def _tenants_fix(source: str | None) -> str:
-    """How to set the tenants list where it was read from."""
-    if source is None:
-        return "set it with `pulumi config set --path 'tenants[0].name' ...`"
-    return "give a JSON list such as '[{\"name\": \"acme\", \"okta\": {...}}]'"
-
-
-def _tenants(config_get: Callable[[str], Any], source: str | None = None) -> list[Any]:
-    where = source or f"stack config {TENANTS_KEY}"
+def _tenants(config_get: Callable[[str], Any], tenants_env: str | None = None) -> list[Any]:
+    name = tenants_env or TENANTS_KEY
+    if tenants_env is None:
+        kind = "stack config value"
+        fix = "set it with `pulumi config set --path 'tenants[0].name' ...`"
+    else:
+        kind = "environment variable"
+        fix = 'give a JSON list such as \'[{"name": "acme", "okta": {...}}]\''
     raw = config_get(TENANTS_KEY)
     if raw is None or raw == "":
         return []
@@ -245,74 +308,68 @@ def _tenants(config_get: Callable[[str], Any], source: str | None = None) -> lis
         try:
             raw = json.loads(raw)
         except ValueError:
-            raise CredentialsError(
-                f"{where} is not valid JSON; {_tenants_fix(source)}"
-            ) from None
+            raise CredentialsError(name, f"the {kind} is not valid JSON; {fix}") from None
     if not isinstance(raw, list):
-        raise CredentialsError(
-            f"{where} must be a list of tenant objects; {_tenants_fix(source)}"
-        )
+        raise CredentialsError(name, f"the {kind} must be a list of tenant objects; {fix}")
     return raw
 
 
-def _tenant_layer(
-    config_get: Callable[[str], Any], tenant: str, source: str | None = None
-) -> _Layer:
-    where_list = source or f"stack config {TENANTS_KEY}"
-    tenants = _tenants(config_get, source)
-    for index, entry in enumerate(tenants):
+def _tenant_settings(
+    config_get: Callable[[str], Any], tenant: str, tenants_env: str | None
+) -> tuple[OktaOrgSettings, str]:
+    """The named tenant's ``okta`` object, read as the program reads it; and its location."""
+    for index, entry in enumerate(_tenants(config_get, tenants_env)):
         if isinstance(entry, Mapping) and entry.get("name") == tenant:
-            okta = entry.get("okta")
-            prefix = f"tenants[{index}].okta"
-            if not isinstance(okta, Mapping):
-                raise CredentialsError(
-                    f"{where_list}: tenant {tenant!r} ({prefix[:-5]}) has no 'okta' object; "
-                    f"set {prefix}.orgName and {prefix}.apiToken (or clientId + privateKey)"
-                )
-            where = f"{where_list} tenant {tenant!r}"
+            # Located as the program locates it; in the CLI's variable, by the variable's name.
+            where = f"{tenants_env or 'tenants'}[{index}] ({tenant}).okta"
+            path = f"tenants[{index}].okta" if tenants_env is None else None
             try:
-                parsers.known_keys(okta, OKTA_KEYS, prefix)
-            except parsers.InputError as exc:
-                raise CredentialsError(f"{where_list}: {exc}") from None
-            layer = _read_layer(where, okta.get, _TENANT_KEYS, f"{prefix}.")
-            layer.org_url = layer.org_url or _str(okta.get("orgUrl"))
-            return layer
-    known = ", ".join(repr(n) for n in tenant_names(config_get, source)) or "none"
-    if source is not None:
+                return read_org_settings(entry.get("okta"), where=where, path=path), where
+            except InputError as exc:
+                raise CredentialsError.of(exc) from None
+    known = ", ".join(repr(n) for n in tenant_names(config_get, tenants_env)) or "none"
+    if tenants_env is not None:
         raise CredentialsError(
-            f"--tenant {tenant!r} is not in {source} (tenants: {known}); add an entry with "
-            f"\"name\": \"{tenant}\" and its okta settings"
+            "--tenant",
+            f"{tenant!r} is not in environment variable {tenants_env} (tenants: {known}); add an "
+            f'entry with "name": "{tenant}" and its okta settings',
         )
     raise CredentialsError(
-        f"credentials_tenant {tenant!r} is not in stack config {TENANTS_KEY} (tenants: {known}); "
-        f"add it with `pulumi config set --path 'tenants[N].name' {tenant}` and its okta settings"
+        "okta_org.credentials_tenant",
+        f"{tenant!r} is not in stack config {TENANTS_KEY} (tenants: {known}); add it with "
+        f"`pulumi config set --path 'tenants[N].name' {tenant}` and its okta settings",
     )
 
 
-def _read_layer(
-    where: str, get: Callable[[str], Any], keys: Mapping[str, str], prefix: str = ""
-) -> _Layer:
-    """The settings of one place, read through ``keys`` (``_Layer`` field -> key there);
-    messages name a setting as ``prefix`` + its key."""
-    values: dict[str, Any] = {n: _str(get(key)) for n, key in keys.items() if n != "scopes"}
-    values["scopes"] = get(keys["scopes"])  # a list or a string: ``_scopes`` reads both
-    names = {name: prefix + keys[name] for name in _NAMED}
-    return _Layer(where, **values, names=names)
-
-
-def _missing(what: str, tenant: str | None) -> str:
-    if tenant is not None:
-        return (
-            f"no {what} for tenant {tenant!r} in stack config {TENANTS_KEY}: set "
-            "`pulumi config set --path 'tenants[N].okta.orgName' <org>` and "
-            "`pulumi config set --path --secret 'tenants[N].okta.apiToken' <token>` "
-            "(or clientId + privateKey)"
+def _missing_org(cli: bool) -> CredentialsError:
+    if cli:
+        return CredentialsError(
+            "--org-url",
+            "no Okta org found: give --org-url, or set the environment variable OKTA_ORG_NAME "
+            "(+ OKTA_BASE_URL), or use --tenant NAME",
         )
-    return (
-        f"no {what} found: set stack config okta:orgName (+ okta:baseUrl) and okta:apiToken "
+    return CredentialsError(
+        "okta:orgName",
+        "no Okta org found: set stack config okta:orgName (+ okta:baseUrl) "
+        "(`pulumi config set okta:orgName ...`) or the environment variables OKTA_ORG_NAME and "
+        "OKTA_BASE_URL",
+    )
+
+
+def _missing_auth(cli: bool) -> CredentialsError:
+    if cli:
+        return CredentialsError(
+            "OKTA_API_TOKEN",
+            "no Okta API token or OAuth service app found: export OKTA_API_TOKEN (or name "
+            "another variable with --token-env VAR), or OKTA_API_CLIENT_ID + "
+            "OKTA_API_PRIVATE_KEY, or use --tenant NAME",
+        )
+    return CredentialsError(
+        "okta:apiToken",
+        "no Okta API token or OAuth service app found: set stack config okta:apiToken "
         "(`pulumi config set --secret okta:apiToken ...`) or okta:clientId + okta:privateKey, "
-        "or the environment variables OKTA_ORG_NAME, OKTA_BASE_URL and OKTA_API_TOKEN "
-        "(or OKTA_API_CLIENT_ID + OKTA_API_PRIVATE_KEY)"
+        "or the environment variable OKTA_API_TOKEN (or OKTA_API_CLIENT_ID + "
+        "OKTA_API_PRIVATE_KEY)",
     )
 
 
@@ -323,32 +380,15 @@ def _str(value: Any) -> str | None:
     return text or None
 
 
-def _scopes(value: Any, where: str, name: str) -> tuple[str, ...]:
-    """Scopes as a list, a JSON list string, or a space/comma separated string."""
-    if value is None or value == "":
-        return ()
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                value = json.loads(text)
-            except ValueError:
-                raise CredentialsError(f"{where}: {name} is not a valid JSON list") from None
-        else:
-            return tuple(s for s in text.replace(",", " ").split() if s)
-    if isinstance(value, (list, tuple)) and all(isinstance(s, str) for s in value):
-        return tuple(s.strip() for s in value if s.strip())
-    raise CredentialsError(f"{where}: {name} must be a list of scope names")
-
-
-def _pem(value: str, where: str) -> str:
+def _pem(value: str, field: str) -> str:
     """The PEM text itself, or the contents of the file it names (as pulumi-okta allows)."""
     try:
-        pem_private_key(value, "privateKey")
+        pem_private_key(value, field)
     except InputError:
         raise CredentialsError(
-            f"{where}: the private key is neither PEM private key text nor the path of a "
-            "readable file (the value is not shown)"
+            field,
+            "is neither PEM private key text nor the path of a readable file (the value is not "
+            "shown)",
         ) from None
     if "-----BEGIN" in value:
         return value.replace("\\n", "\n") if "\n" not in value else value

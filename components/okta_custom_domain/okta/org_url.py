@@ -1,7 +1,8 @@
 """The org URL every Okta call goes to, checked so a token is only ever sent to an Okta org.
 
 A name (``dev-123456``) becomes ``https://dev-123456.okta.com``; a full URL must be https (plain
-http only for a local fake on loopback) and carry no path.
+http only for a local fake on loopback) and carry no path. Errors are ``InputError``: the
+field is data, named by the caller as the user wrote it.
 """
 
 from __future__ import annotations
@@ -12,24 +13,32 @@ from urllib.parse import urlsplit
 from okta_custom_domain.parsers import InputError
 
 
-def org_url_from(org_name: str, base_url: str = "okta.com", *, field: str = "orgUrl") -> str:
+def org_url_from(
+    org_name: str,
+    base_url: str = "okta.com",
+    *,
+    field: str = "orgUrl",
+    name_field: str = "orgName",
+    base_field: str = "baseUrl",
+) -> str:
     """``https://<org>.<base>``; a full URL is accepted as it is (``http://`` only on loopback).
 
-    ``field`` names the config key a full URL came from, for the error message.
+    Each error's field is the one of the value at fault: ``field`` for a full URL,
+    ``name_field`` for an org name, ``base_field`` for the base domain.
     """
     if not isinstance(org_name, str) or not org_name.strip():
-        raise InputError("orgName", "the Okta org name is required (e.g. dev-123456)")
+        raise InputError(name_field, "the Okta org name is required (e.g. dev-123456)")
     name = org_name.strip().rstrip("/")
     if "://" in name:
         return _checked_url(name, field)
     base = (base_url or "okta.com").strip().strip(".").lower()
     if "://" in base or "/" in base:
         raise InputError(
-            "baseUrl", f"{base_url!r} must be a domain such as okta.com or oktapreview.com"
+            base_field, f"{base_url!r} must be a domain such as okta.com or oktapreview.com"
         )
     if "." in name or "/" in name or any(ch.isspace() for ch in name):
         raise InputError(
-            "orgName",
+            name_field,
             f"{org_name!r} must be the org's name only (e.g. dev-123456 for "
             "dev-123456.okta.com); put the domain in baseUrl or give a full orgUrl",
         )

@@ -210,12 +210,7 @@ def _domain_id(value: object) -> str:
 def _org_url(value: object) -> str:
     if not value:
         raise InputError("org_url", "give the org URL, e.g. https://dev-123456.okta.com")
-    try:
-        return org_url_from(str(value), field="org_url")
-    except InputError:
-        raise
-    except ValueError as exc:  # org_url_from names orgName for a bare name: say org_url
-        raise InputError("org_url", str(exc).removeprefix("orgName: ")) from None
+    return org_url_from(str(value), field="org_url", name_field="org_url", base_field="org_url")
 
 
 def _credentials_tenant(value: object) -> str | None:

@@ -80,7 +80,7 @@ def test_the_hosted_class_is_the_python_component_under_its_own_name() -> None:
 def test_inputs_become_the_python_arguments_with_defaults_numbers_and_secrets() -> None:
     dns = {"rfc2136": {**RFC2136, "key_secret": rpc.wrap_rpc_secret(SECRET), "port": 5353.0}}
     args = args_from_inputs({"domain": "Login.Example.com", "dns": dns})
-    assert isinstance(args.dns, Rfc2136Dns)
+    assert type(args.dns) is Rfc2136Dns
     assert args.dns.port == 5353 and isinstance(args.dns.port, int)
     assert isinstance(args.dns.key_secret, pulumi.Output), "a wrapped secret stays a secret"
     assert args.domain == "login.example.com"

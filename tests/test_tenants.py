@@ -60,11 +60,11 @@ def test_parse_sample() -> None:
     assert acme.cloudflare_api_token == CF_TOKEN
     assert acme.domains[0].args.domain == "login.acme.com"
     assert acme.domains[0].resource_name == "acme-login-acme-com"
-    assert isinstance(acme.domains[0].args.dns, CloudflareDns)
-    assert isinstance(globex.domains[0].args.dns, ManualDns)
+    assert type(acme.domains[0].args.dns) is CloudflareDns
+    assert type(globex.domains[0].args.dns) is ManualDns
     assert globex.domains[0].args.dns.style == "fqdn"
     assert globex.domains[0].args.verification.wait_for == "VERIFIED"
-    assert isinstance(globex.domains[1].args.dns, Rfc2136Dns)
+    assert type(globex.domains[1].args.dns) is Rfc2136Dns
     assert globex.domains[1].args.okta_org.credentials_tenant == "globex"
     assert globex.domains[1].args.okta_org.org_url == "https://globex.oktapreview.com"
 

@@ -224,3 +224,21 @@ def _dataclasses_under(root: type) -> list[type]:
             elif isinstance(inner, type) and dataclasses.is_dataclass(inner):
                 todo.append(inner)
     return seen
+
+
+def key_paths(cls: type, omit: frozenset[str] = frozenset()) -> list[str]:
+    """Every config key under ``cls``, as a dotted path; a ``dns`` object holds ``type`` and
+    the keys of every target in the registry."""
+    hints = field_hints(cls)
+    paths: list[str] = []
+    for key, f in config_fields(cls, omit).items():
+        paths.append(key)
+        inner = _without_none(hints[f.name])
+        if isinstance(inner, type) and issubclass(inner, DnsTarget):
+            nested = [TYPE_KEY, *(k for t in config_targets().values() for k in key_paths(t))]
+        elif isinstance(inner, type) and dataclasses.is_dataclass(inner):
+            nested = key_paths(inner)
+        else:
+            continue
+        paths += [f"{key}.{sub}" for sub in dict.fromkeys(nested)]
+    return paths

@@ -20,12 +20,18 @@ from okta_custom_domain.config_reader import (
     build,
     camel,
     expect_object,
+    key_paths,
     only_known,
     read_value,
     read_values,
     secret_keys,
 )
-from okta_custom_domain.okta.org_settings import SETTINGS, OktaOrgSettings, read_org_settings
+from okta_custom_domain.okta.org_settings import (
+    OKTA_SETTING_KEYS,
+    SETTINGS,
+    OktaOrgSettings,
+    read_org_settings,
+)
 from okta_custom_domain.parsers import InputError
 
 CONFIG_KEY = "tenants"
@@ -174,3 +180,13 @@ def secret_config_keys() -> frozenset[str]:
     ``SECRET`` fields of the arguments, the Okta credentials and the Cloudflare token."""
     okta = {setting.key for setting in SETTINGS if setting.secret}
     return secret_keys() | okta | set(CLOUDFLARE_KEYS)
+
+
+def config_key_paths() -> frozenset[str]:
+    """Every key a tenant entry may hold, as a path (``domains[].dns.zoneId``): what
+    ``Pulumi.example.yaml`` and the README's config table must show."""
+    paths = {*TENANT_KEYS}
+    paths |= {f"okta.{key}" for key in OKTA_SETTING_KEYS}
+    paths |= {f"cloudflare.{key}" for key in CLOUDFLARE_KEYS}
+    domain = {WAIT_FOR_KEY, *key_paths(OktaCustomDomainArgs, omit=DOMAIN_OMITTED)}
+    return frozenset(paths | {f"domains[].{key}" for key in domain})

@@ -22,7 +22,7 @@ from okta_custom_domain import parsers
 from okta_custom_domain.field_marks import is_secret
 from okta_custom_domain.parsers import InputError, join_field
 from okta_custom_domain.targets.base import DnsTarget
-from okta_custom_domain.targets.registry import config_targets
+from okta_custom_domain.targets.registry import config_targets, is_target_type
 
 TYPE_KEY = "type"
 """The key of a ``dns`` object that names its target (``cloudflare``, ``rfc2136``...)."""
@@ -152,7 +152,7 @@ def read_value(hint: Any, raw: Any, at: Location) -> Any:
     if raw is None or raw == "":
         raise at.error("required, but not set")
     inner = _without_none(hint)
-    if isinstance(inner, type) and issubclass(inner, DnsTarget):
+    if is_target_type(inner):
         return read_target(raw, at)
     if dataclasses.is_dataclass(inner) and isinstance(inner, type):
         return read_object(inner, raw, at)
@@ -219,7 +219,7 @@ def _dataclasses_under(root: type) -> list[type]:
         seen.append(cls)
         for hint in field_hints(cls).values():
             inner = _without_none(hint)
-            if isinstance(inner, type) and issubclass(inner, DnsTarget):
+            if is_target_type(inner):
                 todo.extend(config_targets().values())
             elif isinstance(inner, type) and dataclasses.is_dataclass(inner):
                 todo.append(inner)
@@ -234,7 +234,7 @@ def key_paths(cls: type, omit: frozenset[str] = frozenset()) -> list[str]:
     for key, f in config_fields(cls, omit).items():
         paths.append(key)
         inner = _without_none(hints[f.name])
-        if isinstance(inner, type) and issubclass(inner, DnsTarget):
+        if is_target_type(inner):
             nested = [TYPE_KEY, *(k for t in config_targets().values() for k in key_paths(t))]
         elif isinstance(inner, type) and dataclasses.is_dataclass(inner):
             nested = key_paths(inner)

@@ -39,3 +39,8 @@ def checked_target(value: object, field: str) -> DnsTarget:
 def _or_list(names: str) -> str:
     head, _, last = names.rpartition(", ")
     return f"{head} or {last}" if head else last
+
+
+def is_target_type(hint: object) -> bool:
+    """Whether an annotation is a DNS target (the one union a config object picks by type)."""
+    return isinstance(hint, type) and issubclass(hint, DnsTarget)

@@ -114,12 +114,15 @@ def _print_report(report: ReadinessReport, as_json: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handler: validate (exit 2), check or wait, print, exit 0/1."""
+    """Handler: validate (exit 2), check or wait, print, exit 0/1.
+
+    --timeout and --interval are validated without --wait too: a bad value is a mistake
+    even where it is not used.
+    """
     try:
         records = _records(args)
         options = check_options_from(args)
-        if args.wait:
-            validate_timing(args.timeout, args.interval, max(args.interval, DEFAULT_MAX_INTERVAL))
+        validate_timing(args.timeout, args.interval, max(args.interval, DEFAULT_MAX_INTERVAL))
     except ValueError as exc:
         print(f"okta-custom-domain check: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

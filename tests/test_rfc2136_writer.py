@@ -16,13 +16,10 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.tsig
 import pytest
+from okta_custom_domain.rfc2136.errors import Rfc2136Error
+from okta_custom_domain.rfc2136.rdata import join_txt_strings, split_txt_value
 from okta_custom_domain.rfc2136.tsig import TsigKey, TsigKeyError
-from okta_custom_domain.rfc2136.writer import (
-    Rfc2136Error,
-    Rfc2136Writer,
-    join_txt_strings,
-    split_txt_value,
-)
+from okta_custom_domain.rfc2136.writer import Rfc2136Writer
 from okta_custom_domain.testing import dns_server
 
 ZONE = "example.test"

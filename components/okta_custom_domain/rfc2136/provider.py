@@ -18,7 +18,7 @@ import pulumi.dynamic
 from okta_custom_domain import defaults, parsers
 from okta_custom_domain.names import label_in_zone, normalize_fqdn
 from okta_custom_domain.parsers import InputError
-from okta_custom_domain.rfc2136.rdata import RECORD_TYPES, normalize_rtype
+from okta_custom_domain.rfc2136.rdata import normalize_rtype
 from okta_custom_domain.rfc2136.tsig import (
     DEFAULT_ALGORITHM,
     TsigKey,
@@ -303,7 +303,6 @@ class Rfc2136Record(Rfc2136Resource, module="okta-custom-domain", name="Rfc2136R
 
 __all__ = [
     "CONNECTION_KEYS",
-    "RECORD_TYPES",
     "REPLACE_KEYS",
     "SECRET_OUTPUTS",
     "Rfc2136Provider",

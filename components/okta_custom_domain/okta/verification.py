@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from okta_custom_domain import defaults
-from okta_custom_domain.okta.client import OktaDomain, OktaDomainsClient
+from okta_custom_domain.okta.client import OktaDomainsClient
+from okta_custom_domain.okta.models import OktaDomain
 
 WAIT_FOR_CHOICES = ("COMPLETED", "VERIFIED")
 DONE_FOR = {"COMPLETED": ("COMPLETED",), "VERIFIED": ("VERIFIED", "COMPLETED")}

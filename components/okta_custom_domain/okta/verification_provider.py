@@ -28,9 +28,11 @@ from pulumi.dynamic import (
 )
 
 from okta_custom_domain import cancellation, defaults, parsers, pulumi_internals
-from okta_custom_domain.okta.client import OktaDomain, OktaDomainsClient, org_url_from
+from okta_custom_domain.okta.client import OktaDomainsClient
 from okta_custom_domain.okta.credentials import resolve_credentials
 from okta_custom_domain.okta.errors import OktaApiError
+from okta_custom_domain.okta.models import OktaDomain
+from okta_custom_domain.okta.org_url import org_url_from
 from okta_custom_domain.okta.verification import VerificationProgress, verify_and_wait
 from okta_custom_domain.parsers import InputError
 from okta_custom_domain.readiness.records import parse_records

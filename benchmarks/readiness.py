@@ -20,7 +20,7 @@ import dns.message
 import dns.query
 import dns.rcode
 from okta_custom_domain.readiness import ReadinessChecker, wait_until_ready
-from okta_custom_domain.readiness.check import make_options
+from okta_custom_domain.readiness.options import make_options
 from okta_custom_domain.readiness.records import make_record
 from okta_custom_domain.readiness.wait import BACKOFF, DEFAULT_MAX_INTERVAL, next_interval
 from okta_custom_domain.testing.dns_server import RecursiveResolver, TwoServerZone, ZoneRecord

@@ -11,7 +11,8 @@ import sys
 from typing import Any
 
 from okta_custom_domain.cli.dns_options import add_dns_options, check_options_from
-from okta_custom_domain.readiness.check import ReadinessChecker, run_sync
+from okta_custom_domain.readiness.blocking import run_sync
+from okta_custom_domain.readiness.checker import ReadinessChecker
 from okta_custom_domain.readiness.records import ExpectedRecord, check_consistency, parse_assignment
 from okta_custom_domain.readiness.report import ReadinessReport, RecordReport
 from okta_custom_domain.readiness.wait import (

@@ -40,7 +40,7 @@ from okta_custom_domain.okta import (
     verify_and_wait,
 )
 from okta_custom_domain.okta.credentials import TENANTS_KEY
-from okta_custom_domain.readiness.check import CheckOptions
+from okta_custom_domain.readiness.options import CheckOptions
 
 EXIT_HEALTHY, EXIT_ACTION, EXIT_USAGE = 0, 1, 2
 #: Environment variable holding the ``okta-custom-domain:tenants`` list as JSON, for --tenant.

@@ -1,8 +1,7 @@
 """One readiness check, never waiting: the ``check_records`` entry points.
 
 The pieces live in their own modules (``options``: where and how to ask; ``checker``: the
-queries; ``answers``: reading replies; ``blocking``: the sync twins). The names other modules
-have always imported from here stay importable from here.
+queries; ``answers``: reading replies; ``blocking``: the sync twins).
 """
 
 from __future__ import annotations
@@ -10,16 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from okta_custom_domain.readiness.blocking import blocking_form, run_sync
-from okta_custom_domain.readiness.checker import ReadinessChecker, checker_for
-from okta_custom_domain.readiness.options import (
-    DEFAULT_QUERY_TIMEOUT,
-    DEFAULT_RETRIES,
-    CheckOptions,
-    DnsOptions,
-    make_options,
-)
-from okta_custom_domain.readiness.records import ExpectedRecord, RecordError, parse_records
+from okta_custom_domain.readiness.blocking import blocking_form
+from okta_custom_domain.readiness.checker import checker_for
+from okta_custom_domain.readiness.options import DnsOptions
+from okta_custom_domain.readiness.records import ExpectedRecord, parse_records
 from okta_custom_domain.readiness.report import ReadinessReport
 
 if TYPE_CHECKING:
@@ -50,17 +43,4 @@ check_records = blocking_form(
 )
 
 
-__all__ = [
-    "DEFAULT_QUERY_TIMEOUT",
-    "DEFAULT_RETRIES",
-    "CheckOptions",
-    "DnsOptions",
-    "ReadinessChecker",
-    "RecordError",
-    "as_records",
-    "blocking_form",
-    "check_records",
-    "check_records_async",
-    "make_options",
-    "run_sync",
-]
+__all__ = ["as_records", "check_records", "check_records_async"]

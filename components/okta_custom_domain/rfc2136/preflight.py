@@ -20,7 +20,7 @@ from okta_custom_domain.rfc2136.provider import (
     Rfc2136Provider,
     Rfc2136Resource,
     normalize_connection,
-    writer_for,
+    writer_from_props,
 )
 from okta_custom_domain.rfc2136.tsig import DEFAULT_ALGORITHM
 
@@ -43,7 +43,7 @@ class Rfc2136PreflightProvider(Rfc2136Provider):
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         checked = normalize_connection(props)
-        writer_for(checked).preflight()
+        writer_from_props(checked).preflight()
         return pulumi.dynamic.CreateResult(preflight_id(checked), outs=checked)
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
@@ -54,7 +54,7 @@ class Rfc2136PreflightProvider(Rfc2136Provider):
         self, _id: str, _olds: dict[str, Any], news: dict[str, Any]
     ) -> pulumi.dynamic.UpdateResult:
         checked = normalize_connection(news)
-        writer_for(checked).preflight()
+        writer_from_props(checked).preflight()
         return pulumi.dynamic.UpdateResult(outs=checked)
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:

@@ -139,7 +139,7 @@ def normalize_props(props: Mapping[str, Any]) -> dict[str, Any]:
     return _parsed_or_raise(props, PROPERTY_KEYS)
 
 
-def writer_for(props: Mapping[str, Any]) -> Rfc2136Writer:
+def writer_from_props(props: Mapping[str, Any]) -> Rfc2136Writer:
     """The writer for normalised connection properties (server, port, zone, TSIG key)."""
     key = TsigKey(
         name=props["key_name"], secret=props["key_secret"], algorithm=props["key_algorithm"]
@@ -190,14 +190,14 @@ class Rfc2136RecordProvider(Rfc2136Provider):
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         checked = normalize_props(props)
-        writer_for(checked).replace(
+        writer_from_props(checked).replace(
             checked["fqdn"], checked["type"], checked["values"], checked["ttl"]
         )
         return pulumi.dynamic.CreateResult(record_id(checked), outs=checked)
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         checked = normalize_props(props)
-        found = writer_for(checked).read_rrset(checked["fqdn"], checked["type"])
+        found = writer_from_props(checked).read_rrset(checked["fqdn"], checked["type"])
         if found is None:
             return pulumi.dynamic.ReadResult("", {})
         values, ttl = found
@@ -211,13 +211,13 @@ class Rfc2136RecordProvider(Rfc2136Provider):
         old = normalize_props(olds)
         new = normalize_props(news)
         if any(old[key] != new[key] for key in REPLACE_KEYS):
-            writer_for(old).delete(old["fqdn"], old["type"])
-        writer_for(new).replace(new["fqdn"], new["type"], new["values"], new["ttl"])
+            writer_from_props(old).delete(old["fqdn"], old["type"])
+        writer_from_props(new).replace(new["fqdn"], new["type"], new["values"], new["ttl"])
         return pulumi.dynamic.UpdateResult(outs=new)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         checked = normalize_props(props)
-        writer_for(checked).delete(checked["fqdn"], checked["type"])
+        writer_from_props(checked).delete(checked["fqdn"], checked["type"])
 
 
 def check_inputs(news: Mapping[str, Any], keys: Sequence[str]) -> pulumi.dynamic.CheckResult:
@@ -314,5 +314,5 @@ __all__ = [
     "normalize_props",
     "parse_props",
     "record_id",
-    "writer_for",
+    "writer_from_props",
 ]

@@ -11,7 +11,7 @@ from okta_custom_domain.okta.credentials import (
     resolve_credentials,
 )
 from okta_custom_domain.okta.errors import OktaApiError, OktaTransportError
-from okta_custom_domain.okta.models import DnsRecord, LogEvent, OktaDomain, PublicCertificate
+from okta_custom_domain.okta.models import LogEvent, OktaDnsRecord, OktaDomain, PublicCertificate
 from okta_custom_domain.okta.org_url import org_url_from
 from okta_custom_domain.okta.verification import (
     TxtValueRegenerated,
@@ -24,11 +24,11 @@ from okta_custom_domain.okta.verification import (
 __all__ = [
     "ApiToken",
     "CredentialsError",
-    "DnsRecord",
     "LogEvent",
     "OAuthServiceApp",
     "OktaApiError",
     "OktaCredentials",
+    "OktaDnsRecord",
     "OktaDomain",
     "OktaDomainsClient",
     "OktaTransportError",

@@ -10,15 +10,14 @@ import argparse
 import sys
 from typing import Any
 
+from okta_custom_domain import defaults
 from okta_custom_domain.cli.dns_options import add_dns_options, check_options_from
 from okta_custom_domain.readiness.blocking import run_sync
 from okta_custom_domain.readiness.checker import ReadinessChecker
 from okta_custom_domain.readiness.records import ExpectedRecord, check_consistency, parse_assignment
 from okta_custom_domain.readiness.report import ReadinessReport, RecordReport
 from okta_custom_domain.readiness.wait import (
-    DEFAULT_INTERVAL,
     DEFAULT_MAX_INTERVAL,
-    DEFAULT_TIMEOUT,
     ReadinessTimeout,
     poll_until_ready,
     validate_timing,
@@ -57,17 +56,17 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--timeout",
         type=float,
-        default=DEFAULT_TIMEOUT,
+        default=defaults.READINESS_TIMEOUT,
         metavar="S",
-        help=f"with --wait: give up after S seconds (default {DEFAULT_TIMEOUT:g})",
+        help=f"with --wait: give up after S seconds (default {defaults.READINESS_TIMEOUT:g})",
     )
     parser.add_argument(
         "--interval",
         type=float,
-        default=DEFAULT_INTERVAL,
+        default=defaults.READINESS_INTERVAL,
         metavar="S",
         help=f"with --wait: first poll interval, backing off to "
-        f"{DEFAULT_MAX_INTERVAL:g} s (default {DEFAULT_INTERVAL:g})",
+        f"{DEFAULT_MAX_INTERVAL:g} s (default {defaults.READINESS_INTERVAL:g})",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(handler=run)

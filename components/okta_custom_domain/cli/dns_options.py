@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from okta_custom_domain import defaults
 from okta_custom_domain.parsers import InputError
-from okta_custom_domain.readiness.discovery import DEFAULT_DNS_PORT
 from okta_custom_domain.readiness.options import DEFAULT_QUERY_TIMEOUT, CheckOptions, make_options
 
 FLAG_FIELDS = ("resolver", "dns_port", "nameservers", "validating_resolver", "query_timeout")
@@ -27,9 +27,9 @@ def add_dns_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--dns-port",
         type=int,
-        default=DEFAULT_DNS_PORT,
+        default=defaults.DNS_PORT,
         metavar="N",
-        help=f"port of the authoritative servers (default {DEFAULT_DNS_PORT})",
+        help=f"port of the authoritative servers (default {defaults.DNS_PORT})",
     )
     group.add_argument(
         "--nameserver",

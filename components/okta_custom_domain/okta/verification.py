@@ -112,7 +112,7 @@ def verify_and_wait(
     domain_id: str,
     *,
     expected_records: Sequence[Mapping[str, str]] | None = None,
-    wait_for: str = "COMPLETED",
+    wait_for: str = defaults.WAIT_FOR,
     timeout: float = defaults.VERIFICATION_TIMEOUT,
     poll_interval: float = defaults.VERIFICATION_POLL_INTERVAL,
     progress: Callable[[VerificationProgress], None] | None = None,

@@ -38,8 +38,6 @@ from okta_custom_domain.parsers import InputError
 from okta_custom_domain.readiness.records import parse_records
 from okta_custom_domain.unknowns import contains_unknown
 
-DEFAULT_TIMEOUT = defaults.VERIFICATION_TIMEOUT
-DEFAULT_POLL_INTERVAL = defaults.VERIFICATION_POLL_INTERVAL
 #: Inputs whose change means "verify (and wait) again".
 REVERIFY_KEYS = ("records", "wait_for", "domain_id", "org_url", "credentials_tenant")
 REPLACE_KEYS = ("domain_id", "org_url")
@@ -135,9 +133,11 @@ class OktaDomainVerificationProvider(ResourceProvider):
                     client,
                     str(props["domain_id"]),
                     expected_records=_plain_records(props.get("records")),
-                    wait_for=str(props.get("wait_for") or "COMPLETED"),
-                    timeout=float(props.get("timeout") or DEFAULT_TIMEOUT),
-                    poll_interval=float(props.get("poll_interval") or DEFAULT_POLL_INTERVAL),
+                    wait_for=str(props.get("wait_for") or defaults.WAIT_FOR),
+                    timeout=float(props.get("timeout") or defaults.VERIFICATION_TIMEOUT),
+                    poll_interval=float(
+                        props.get("poll_interval") or defaults.VERIFICATION_POLL_INTERVAL
+                    ),
                     progress=progress,
                     sleep=lambda seconds: cancellation.sleep(seconds, f"verifying {domain_name}"),
                 )
@@ -180,9 +180,9 @@ class OktaDomainVerification(pulumi.dynamic.Resource):
         org_url: pulumi.Input[str],
         records: pulumi.Input[list[dict[str, str]]],
         credentials_tenant: pulumi.Input[str] | None = None,
-        wait_for: pulumi.Input[str] = "COMPLETED",
-        timeout: pulumi.Input[float] = DEFAULT_TIMEOUT,
-        poll_interval: pulumi.Input[float] = DEFAULT_POLL_INTERVAL,
+        wait_for: pulumi.Input[str] = defaults.WAIT_FOR,
+        timeout: pulumi.Input[float] = defaults.VERIFICATION_TIMEOUT,
+        poll_interval: pulumi.Input[float] = defaults.VERIFICATION_POLL_INTERVAL,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props: dict[str, Any] = {

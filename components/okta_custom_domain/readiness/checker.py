@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import dns.name
 import dns.rdatatype
 
+from okta_custom_domain import defaults
 from okta_custom_domain.readiness.answers import server_answer
 from okta_custom_domain.readiness.blocking import blocking_form
 from okta_custom_domain.readiness.caa import AskCaa, relevant_caa
@@ -303,7 +304,9 @@ class ReadinessChecker:
 
     async def _probe_validating(self, reports: list[RecordReport], stats: QueryStats) -> None:
         assert self.options.validating_resolver is not None
-        host, port = parse_host_port(self.options.validating_resolver, 53, field="validating")
+        host, port = parse_host_port(
+            self.options.validating_resolver, defaults.DNS_PORT, field="validating"
+        )
         resolver = NameServer(None, host, port)
         results = await asyncio.gather(
             *(

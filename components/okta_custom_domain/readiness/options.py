@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypedDict
 
-from okta_custom_domain import parsers
-from okta_custom_domain.readiness.discovery import DEFAULT_DNS_PORT
+from okta_custom_domain import defaults, parsers
 
 DEFAULT_QUERY_TIMEOUT = 2.0
 DEFAULT_RETRIES = 2
@@ -41,7 +40,7 @@ class CheckOptions:
     """Where and how to ask; parsed on construction with errors that name the field."""
 
     resolver: str | None = None
-    dns_port: int = DEFAULT_DNS_PORT
+    dns_port: int = defaults.DNS_PORT
     nameservers: tuple[str, ...] | None = None
     validating_resolver: str | None = None
     query_timeout: float = DEFAULT_QUERY_TIMEOUT
@@ -67,7 +66,7 @@ class CheckOptions:
 def make_options(
     *,
     resolver: str | None = None,
-    dns_port: int = DEFAULT_DNS_PORT,
+    dns_port: int = defaults.DNS_PORT,
     nameservers: Iterable[str] | None = None,
     validating_resolver: str | None = None,
     query_timeout: float = DEFAULT_QUERY_TIMEOUT,
@@ -77,7 +76,7 @@ def make_options(
     return CheckOptions(
         resolver=resolver,
         dns_port=dns_port,
-        nameservers=parsers.nameservers(nameservers, "nameservers", DEFAULT_DNS_PORT),
+        nameservers=parsers.nameservers(nameservers, "nameservers", defaults.DNS_PORT),
         validating_resolver=validating_resolver,
         query_timeout=query_timeout,
         retries=retries,

@@ -16,12 +16,9 @@ import pulumi
 import pulumi.dynamic
 
 from okta_custom_domain import defaults, parsers, pulumi_internals
-from okta_custom_domain.readiness.discovery import DEFAULT_DNS_PORT
 from okta_custom_domain.readiness.records import parse_records
 from okta_custom_domain.readiness.wait import (
-    DEFAULT_INTERVAL,
     DEFAULT_MAX_INTERVAL,
-    DEFAULT_TIMEOUT,
     wait_until_ready,
 )
 from okta_custom_domain.unknowns import contains_unknown
@@ -50,8 +47,8 @@ def _input_parsers(dns_port: int) -> dict[str, parsers.Parser]:
 
     return {
         "records": lambda v: [record.to_dict() for record in parse_records(v)],
-        "timeout": lambda v: parsers.seconds(default(v, DEFAULT_TIMEOUT), "timeout"),
-        "interval": lambda v: parsers.seconds(default(v, DEFAULT_INTERVAL), "interval"),
+        "timeout": lambda v: parsers.seconds(default(v, defaults.READINESS_TIMEOUT), "timeout"),
+        "interval": lambda v: parsers.seconds(default(v, defaults.READINESS_INTERVAL), "interval"),
         "resolver": lambda v: parsers.resolver(v, "resolver"),
         "dns_port": lambda v: parsers.port(default(v, defaults.DNS_PORT), "dns_port"),
         "nameservers": nameservers,
@@ -159,10 +156,10 @@ class DnsReadiness(pulumi.dynamic.Resource):
         self,
         resource_name: str,
         records: pulumi.Input[Sequence[pulumi.Input[Mapping[str, pulumi.Input[str]]]]],
-        timeout: pulumi.Input[float] = DEFAULT_TIMEOUT,
-        interval: pulumi.Input[float] = DEFAULT_INTERVAL,
+        timeout: pulumi.Input[float] = defaults.READINESS_TIMEOUT,
+        interval: pulumi.Input[float] = defaults.READINESS_INTERVAL,
         resolver: pulumi.Input[str | None] = None,
-        dns_port: pulumi.Input[int] = DEFAULT_DNS_PORT,
+        dns_port: pulumi.Input[int] = defaults.DNS_PORT,
         nameservers: pulumi.Input[Sequence[pulumi.Input[str]] | None] = None,
         validating_resolver: pulumi.Input[str | None] = None,
         opts: pulumi.ResourceOptions | None = None,

@@ -14,9 +14,9 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
+from okta_custom_domain import defaults
 from okta_custom_domain.rfc2136.provider import (
     CONNECTION_KEYS,
-    DEFAULT_PORT,
     Rfc2136Provider,
     Rfc2136Resource,
     normalize_connection,
@@ -73,7 +73,7 @@ class Rfc2136Preflight(Rfc2136Resource, module="okta-custom-domain", name="Rfc21
         key_name: pulumi.Input[str],
         key_secret: pulumi.Input[str],
         key_algorithm: pulumi.Input[str] = DEFAULT_ALGORITHM,
-        port: pulumi.Input[int] = DEFAULT_PORT,
+        port: pulumi.Input[int] = defaults.DNS_PORT,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props: dict[str, Any] = {

@@ -29,8 +29,6 @@ from okta_custom_domain.rfc2136.tsig import (
 from okta_custom_domain.rfc2136.writer import Rfc2136Writer
 from okta_custom_domain.unknowns import is_unknown
 
-DEFAULT_PORT = defaults.DNS_PORT
-DEFAULT_TTL = defaults.TTL
 SECRET_OUTPUTS = ["key_secret"]
 REPLACE_KEYS: tuple[str, ...] = ("server", "port", "zone", "fqdn", "type")
 UPDATE_KEYS: tuple[str, ...] = ("values", "ttl", "key_name", "key_algorithm", "key_secret")
@@ -44,8 +42,8 @@ CONNECTION_KEYS: tuple[str, ...] = (
     "key_secret",
 )
 _DEFAULTS: dict[str, Any] = {
-    "port": DEFAULT_PORT,
-    "ttl": DEFAULT_TTL,
+    "port": defaults.DNS_PORT,
+    "ttl": defaults.TTL,
     "key_algorithm": DEFAULT_ALGORITHM,
 }
 
@@ -282,8 +280,8 @@ class Rfc2136Record(Rfc2136Resource, module="okta-custom-domain", name="Rfc2136R
         key_name: pulumi.Input[str],
         key_secret: pulumi.Input[str],
         key_algorithm: pulumi.Input[str] = DEFAULT_ALGORITHM,
-        port: pulumi.Input[int] = DEFAULT_PORT,
-        ttl: pulumi.Input[int] = DEFAULT_TTL,
+        port: pulumi.Input[int] = defaults.DNS_PORT,
+        ttl: pulumi.Input[int] = defaults.TTL,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props: dict[str, Any] = {

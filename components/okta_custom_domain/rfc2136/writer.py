@@ -24,6 +24,7 @@ import dns.rcode
 import dns.rdatatype
 import dns.update
 
+from okta_custom_domain import defaults
 from okta_custom_domain.names import normalize_fqdn, relative_label
 from okta_custom_domain.rfc2136.errors import Rfc2136Error
 from okta_custom_domain.rfc2136.rcodes import rcode_problem
@@ -42,14 +43,17 @@ class Rfc2136Writer:
         zone: str,
         key: TsigKey,
         *,
-        port: int = 53,
+        port: int = defaults.DNS_PORT,
         timeout: float = 5.0,
         retries: int = 2,
     ) -> None:
         if not isinstance(server, str) or not server.strip():
             raise ValueError("server: the address or host name of the DNS server is required")
         if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
-            raise ValueError(f"port: {port!r} is not a TCP/UDP port; use 1-65535 (53 by default)")
+            raise ValueError(
+                f"port: {port!r} is not a TCP/UDP port; "
+                f"use 1-65535 ({defaults.DNS_PORT} by default)"
+            )
         if timeout <= 0:
             raise ValueError(f"timeout: {timeout!r} must be a positive number of seconds")
         if retries < 0:

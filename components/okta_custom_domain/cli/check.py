@@ -17,7 +17,6 @@ from okta_custom_domain.readiness.checker import ReadinessChecker
 from okta_custom_domain.readiness.records import ExpectedRecord, check_consistency, parse_assignment
 from okta_custom_domain.readiness.report import ReadinessReport, RecordReport
 from okta_custom_domain.readiness.wait import (
-    DEFAULT_MAX_INTERVAL,
     ReadinessTimeout,
     poll_until_ready,
     validate_timing,
@@ -66,7 +65,7 @@ def register(subparsers: Any) -> None:
         default=defaults.READINESS_INTERVAL,
         metavar="S",
         help=f"with --wait: first poll interval, backing off to "
-        f"{DEFAULT_MAX_INTERVAL:g} s (default {defaults.READINESS_INTERVAL:g})",
+        f"{defaults.READINESS_MAX_INTERVAL:g} s (default {defaults.READINESS_INTERVAL:g})",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(handler=run)
@@ -119,10 +118,11 @@ def run(args: argparse.Namespace) -> int:
     --timeout and --interval are validated without --wait too: a bad value is a mistake
     even where it is not used.
     """
+    max_interval = max(args.interval, defaults.READINESS_MAX_INTERVAL)
     try:
         records = _records(args)
         options = check_options_from(args)
-        validate_timing(args.timeout, args.interval, max(args.interval, DEFAULT_MAX_INTERVAL))
+        validate_timing(args.timeout, args.interval, max_interval)
     except ValueError as exc:
         print(f"okta-custom-domain check: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -136,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
                     checker,
                     timeout=args.timeout,
                     interval=args.interval,
-                    max_interval=max(args.interval, DEFAULT_MAX_INTERVAL),
+                    max_interval=max_interval,
                     progress=lambda line: print(line, file=sys.stderr, flush=True),
                 )
             )

@@ -18,7 +18,6 @@ import pulumi.dynamic
 from okta_custom_domain import defaults, parsers, pulumi_internals
 from okta_custom_domain.readiness.records import parse_records
 from okta_custom_domain.readiness.wait import (
-    DEFAULT_MAX_INTERVAL,
     wait_until_ready,
 )
 from okta_custom_domain.unknowns import contains_unknown
@@ -107,7 +106,7 @@ class DnsReadinessProvider(pulumi.dynamic.ResourceProvider):
             inputs["records"],
             timeout=inputs["timeout"],
             interval=inputs["interval"],
-            max_interval=max(inputs["interval"], DEFAULT_MAX_INTERVAL),
+            max_interval=max(inputs["interval"], defaults.READINESS_MAX_INTERVAL),
             progress=lambda line: pulumi.log.info(f"DNS readiness: {line}"),
             resolver=inputs["resolver"],
             dns_port=inputs["dns_port"],

@@ -21,7 +21,6 @@ from okta_custom_domain.readiness.report import ReadinessReport
 if TYPE_CHECKING:
     from typing import Unpack  # 3.11+; only read by the type checker (requires-python 3.10)
 
-DEFAULT_MAX_INTERVAL = 30.0
 BACKOFF = 1.5
 
 Progress = Callable[[str], None]
@@ -68,7 +67,7 @@ async def poll_until_ready(
     *,
     timeout: float = defaults.READINESS_TIMEOUT,
     interval: float = defaults.READINESS_INTERVAL,
-    max_interval: float = DEFAULT_MAX_INTERVAL,
+    max_interval: float = defaults.READINESS_MAX_INTERVAL,
     progress: Progress | None = None,
 ) -> ReadinessReport:
     """Run ``checker`` until it reports ready, backing off; ReadinessTimeout after ``timeout``.
@@ -104,7 +103,7 @@ async def wait_until_ready_async(
     *,
     timeout: float = defaults.READINESS_TIMEOUT,
     interval: float = defaults.READINESS_INTERVAL,
-    max_interval: float = DEFAULT_MAX_INTERVAL,
+    max_interval: float = defaults.READINESS_MAX_INTERVAL,
     progress: Progress | None = None,
     **options: Unpack[DnsOptions],
 ) -> ReadinessReport:

@@ -22,7 +22,6 @@ from okta_custom_domain.rfc2136.provider import (
     normalize_connection,
     writer_from_props,
 )
-from okta_custom_domain.rfc2136.tsig import DEFAULT_ALGORITHM
 
 
 def preflight_id(props: dict[str, Any]) -> str:
@@ -72,7 +71,7 @@ class Rfc2136Preflight(Rfc2136Resource, module="okta-custom-domain", name="Rfc21
         zone: pulumi.Input[str],
         key_name: pulumi.Input[str],
         key_secret: pulumi.Input[str],
-        key_algorithm: pulumi.Input[str] = DEFAULT_ALGORITHM,
+        key_algorithm: pulumi.Input[str] = defaults.TSIG_ALGORITHM,
         port: pulumi.Input[int] = defaults.DNS_PORT,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

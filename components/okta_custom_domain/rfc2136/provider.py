@@ -20,7 +20,6 @@ from okta_custom_domain.names import label_in_zone, normalize_fqdn
 from okta_custom_domain.parsers import InputError
 from okta_custom_domain.rfc2136.rdata import normalize_rtype
 from okta_custom_domain.rfc2136.tsig import (
-    DEFAULT_ALGORITHM,
     TsigKey,
     decode_secret,
     normalize_algorithm,
@@ -44,7 +43,7 @@ CONNECTION_KEYS: tuple[str, ...] = (
 _DEFAULTS: dict[str, Any] = {
     "port": defaults.DNS_PORT,
     "ttl": defaults.TTL,
-    "key_algorithm": DEFAULT_ALGORITHM,
+    "key_algorithm": defaults.TSIG_ALGORITHM,
 }
 
 
@@ -279,7 +278,7 @@ class Rfc2136Record(Rfc2136Resource, module="okta-custom-domain", name="Rfc2136R
         values: pulumi.Input[Sequence[pulumi.Input[str]]],
         key_name: pulumi.Input[str],
         key_secret: pulumi.Input[str],
-        key_algorithm: pulumi.Input[str] = DEFAULT_ALGORITHM,
+        key_algorithm: pulumi.Input[str] = defaults.TSIG_ALGORITHM,
         port: pulumi.Input[int] = defaults.DNS_PORT,
         ttl: pulumi.Input[int] = defaults.TTL,
         opts: pulumi.ResourceOptions | None = None,

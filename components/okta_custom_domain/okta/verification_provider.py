@@ -162,7 +162,9 @@ class OktaDomainVerificationProvider(ResourceProvider):
         return outs
 
 
-class OktaDomainVerification(pulumi.dynamic.Resource):
+class OktaDomainVerification(
+    pulumi.dynamic.Resource, module="okta-custom-domain", name="OktaDomainVerification"
+):
     """Verifies an Okta custom domain once its records are live, and waits for the certificate."""
 
     domain_id: pulumi.Output[str]
@@ -196,7 +198,12 @@ class OktaDomainVerification(pulumi.dynamic.Resource):
             "poll_interval": poll_interval,
         }
         props.update(dict.fromkeys(OUTPUT_KEYS))
-        super().__init__(OktaDomainVerificationProvider(), resource_name, props, opts)
+        super().__init__(
+            OktaDomainVerificationProvider(),
+            resource_name,
+            props,
+            pulumi_internals.with_unnamed_type_alias(opts),  # its type before it had a name
+        )
 
 
 def _no_config(_key: str) -> Any:

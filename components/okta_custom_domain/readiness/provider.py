@@ -138,7 +138,7 @@ class DnsReadinessProvider(pulumi.dynamic.ResourceProvider):
         """Nothing to delete: the resource only records that the DNS was ready."""
 
 
-class DnsReadiness(pulumi.dynamic.Resource):
+class DnsReadiness(pulumi.dynamic.Resource, module="okta-custom-domain", name="DnsReadiness"):
     """Waits (during ``pulumi up``) until every authoritative server serves ``records``.
 
     ``records``: ``[{"type": "CNAME"|"TXT", "fqdn": ..., "value": ...}]``. Outputs:
@@ -173,4 +173,9 @@ class DnsReadiness(pulumi.dynamic.Resource):
             "validating_resolver": validating_resolver,
             **dict.fromkeys(OUTPUT_KEYS),
         }
-        super().__init__(DnsReadinessProvider(), resource_name, props, opts)
+        super().__init__(
+            DnsReadinessProvider(),
+            resource_name,
+            props,
+            pulumi_internals.with_unnamed_type_alias(opts),  # its type before it had a name
+        )

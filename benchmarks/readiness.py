@@ -19,10 +19,11 @@ from dataclasses import dataclass
 import dns.message
 import dns.query
 import dns.rcode
+from okta_custom_domain import defaults
 from okta_custom_domain.readiness import ReadinessChecker, wait_until_ready
-from okta_custom_domain.readiness.check import make_options
+from okta_custom_domain.readiness.options import make_options
 from okta_custom_domain.readiness.records import make_record
-from okta_custom_domain.readiness.wait import BACKOFF, DEFAULT_MAX_INTERVAL, next_interval
+from okta_custom_domain.readiness.wait import BACKOFF, next_interval
 from okta_custom_domain.testing.dns_server import RecursiveResolver, TwoServerZone, ZoneRecord
 
 ZONE = "example.test"
@@ -130,7 +131,7 @@ def last_interval(polls: int) -> float:
     """The sleep before the last of ``polls`` polls."""
     interval = POLL_INTERVAL
     for _ in range(max(0, polls - 2)):
-        interval = next_interval(interval, DEFAULT_MAX_INTERVAL)
+        interval = next_interval(interval, defaults.READINESS_MAX_INTERVAL)
     return interval
 
 

@@ -51,7 +51,7 @@ def test_importing_the_cli_loads_no_pulumi_module() -> None:
     assert probe([], "okta_custom_domain.cli")["pulumi"] == []
 
 
-@pytest.mark.parametrize("command", ["check", "doctor", "fleet"])
+@pytest.mark.parametrize("command", ["check", "doctor", "demo", "fleet"])
 def test_sub_command_help_loads_no_pulumi_module(command: str) -> None:
     answer = probe([command, "--help"])
     assert answer["code"] == 0

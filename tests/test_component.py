@@ -22,8 +22,10 @@ from okta_custom_domain import (
 from okta_custom_domain.component import TYPE_TOKEN
 from okta_custom_domain.testing.certs import make_certificate
 from okta_custom_domain.testing.pulumi_mocks import (
+    DNS_READINESS_TYPE,
     OKTA_CNAME_TARGET,
     OKTA_TXT_VALUE,
+    VERIFICATION_TYPE,
     OktaMocks,
     ProgramRun,
     Registration,
@@ -227,7 +229,11 @@ def test_two_components_in_one_program_do_not_collide() -> None:
 
 
 READINESS = "okta-custom-domain-dns-ready"
-DYNAMIC = "pulumi-python:dynamic:Resource"
+
+
+def dynamic(run: ProgramRun, suffix: str) -> Registration:
+    """The component's ``DnsReadiness`` (``-dns-ready``) or one ``OktaDomainVerification``."""
+    return run.one(DNS_READINESS_TYPE if suffix == "-dns-ready" else VERIFICATION_TYPE, suffix)
 
 
 def manual_certificate(domain: str = "login.example.com", **kwargs: Any) -> ManualCertificate:
@@ -237,10 +243,6 @@ def manual_certificate(domain: str = "login.example.com", **kwargs: Any) -> Manu
         certificate_chain=generated.chain_pem,
         private_key=generated.private_key_pem,
     )
-
-
-def dynamic(run: ProgramRun, suffix: str) -> Registration:
-    return run.one(DYNAMIC, suffix)
 
 
 def test_graph_is_domain_records_readiness_verification() -> None:

@@ -25,8 +25,10 @@ from okta_custom_domain import recipes as r
 from okta_custom_domain.component import TYPE_TOKEN
 from okta_custom_domain.parsers import InputError
 from okta_custom_domain.testing.pulumi_mocks import (
+    DNS_READINESS_TYPE,
     OKTA_CNAME_TARGET,
     OKTA_TXT_VALUE,
+    VERIFICATION_TYPE,
     ProgramRun,
     run_program,
 )
@@ -35,7 +37,6 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 DOMAIN = "login.example.com"
 TXT_FQDN = f"_acme-challenge.{DOMAIN}"
 TTL = 120
-READY = "pulumi-python:dynamic:Resource"
 
 
 def deploy(dns: CustomDns) -> ProgramRun:
@@ -101,9 +102,9 @@ def test_recipe_writes_both_records_and_readiness_waits_for_them(host: str) -> N
     for written, expected in ((cname, cname_inputs), (txt, txt_inputs)):
         assert {key: written.inputs.get(key) for key in expected} == expected, written.inputs
         assert written.parent == component.urn
-    ready = run.one(READY, "acme-dns-ready")
+    ready = run.one(DNS_READINESS_TYPE, "acme-dns-ready")
     assert {cname.urn, txt.urn} <= set(ready.dependencies), ready.dependencies
-    verification = run.one(READY, "acme-verification")
+    verification = run.one(VERIFICATION_TYPE, "acme-verification")
     assert ready.urn in verification.dependencies
 
 

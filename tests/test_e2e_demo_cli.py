@@ -16,7 +16,7 @@ import dns.exception
 import dns.message
 import dns.query
 import pytest
-from okta_custom_domain import demo
+from okta_custom_domain.demo import runner
 from okta_custom_domain.testing import dns_server
 
 SCRIPT = Path(sys.executable).with_name("okta-custom-domain")  # the console script
@@ -112,12 +112,12 @@ def test_missing_knotd_is_a_clear_message_and_a_failure(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(dns_server, "find_knotd", no_knotd)
     said: list[str] = []
-    assert demo.run_demo(said.append) == 1
+    assert runner.run_demo(said.append) == 1
     assert any("apt-get install knot" in line for line in said)
 
 
 def test_without_a_pulumi_cli_it_says_how_to_get_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(demo.shutil, "which", lambda name: None)
+    monkeypatch.setattr(runner.shutil, "which", lambda name: None)
     said: list[str] = []
-    assert demo.run_demo(said.append) == 1
+    assert runner.run_demo(said.append) == 1
     assert any("--build-pulumi" in line and "pulumi.com/docs/install" in line for line in said)

@@ -14,19 +14,16 @@ import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric import ec
 from okta_custom_domain.okta.auth import ApiToken, OAuthServiceApp
-from okta_custom_domain.okta.client import (
-    RATE_LIMIT_MARGIN,
-    OktaDomain,
-    OktaDomainsClient,
-    org_url_from,
-    rate_limit_wait,
-)
+from okta_custom_domain.okta.client import OktaDomainsClient
 from okta_custom_domain.okta.credentials import (
     TENANTS_KEY,
     CredentialsError,
     resolve_credentials,
 )
 from okta_custom_domain.okta.errors import OktaApiError, OktaTransportError
+from okta_custom_domain.okta.models import OktaDomain
+from okta_custom_domain.okta.org_url import org_url_from
+from okta_custom_domain.okta.rate_limit import RATE_LIMIT_MARGIN, rate_limit_wait
 from okta_custom_domain.parsers import InputError
 from okta_custom_domain.testing.fake_okta import FakeOkta
 from okta_fixtures import FakeTime, pem_pair  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest

@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 from okta_custom_domain.okta.auth import ApiToken
-from okta_custom_domain.okta.client import OktaDomain, OktaDomainsClient
+from okta_custom_domain.okta.client import OktaDomainsClient
 from okta_custom_domain.okta.credentials import TENANTS_KEY
 from okta_custom_domain.okta.errors import OktaApiError
+from okta_custom_domain.okta.models import OktaDomain
 from okta_custom_domain.okta.verification import (
     DomainTaken,
     TxtValueRegenerated,

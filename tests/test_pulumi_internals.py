@@ -24,7 +24,11 @@ from okta_custom_domain import (
 )
 from okta_custom_domain.pulumi_internals import unwrap_pickler, wrapper_depth
 from okta_custom_domain.readiness.provider import DnsReadinessProvider
-from okta_custom_domain.testing.pulumi_mocks import run_program
+from okta_custom_domain.testing.pulumi_mocks import (
+    DNS_READINESS_TYPE,
+    VERIFICATION_TYPE,
+    run_program,
+)
 from pulumi.dynamic.dynamic import serialize_provider
 
 
@@ -54,7 +58,7 @@ def test_wrappers_do_not_pile_up_across_components() -> None:
 
     unwrap_pickler()
     run = run_program(program)
-    assert len(run.of_type("pulumi-python:dynamic:Resource")) == 120
+    assert len(run.of_type(DNS_READINESS_TYPE)) == len(run.of_type(VERIFICATION_TYPE)) == 60
     assert wrapper_depth() <= 2  # one component's own dynamic resources at most
 
 
@@ -145,3 +149,34 @@ def test_the_installed_pulumi_is_the_version_the_workarounds_were_checked_agains
         f"pulumi {installed} is installed; pulumi_internals was checked against "
         f"{pulumi_internals.CHECKED_AGAINST}: re-check each workaround there"
     )
+
+
+def test_a_dynamic_resource_naming_no_type_registers_as_the_unnamed_type() -> None:
+    """What the alias of ``DnsReadiness`` and ``OktaDomainVerification`` points at: the type
+    they had before they named ``module``/``name`` (tests/engine/test_engine_type_names.py
+    upgrades a stack holding it)."""
+    import pulumi.dynamic
+
+    class Unnamed(pulumi.dynamic.Resource):
+        pass
+
+    class Named(pulumi.dynamic.Resource, module="okta-custom-domain", name="Named"):
+        pass
+
+    assert f"pulumi-python:{Unnamed._resource_type_name}" == pulumi_internals.UNNAMED_DYNAMIC_TYPE
+    assert Named._resource_type_name == "dynamic/okta-custom-domain:Named"
+
+
+def test_the_unnamed_type_alias_is_added_to_the_options_given() -> None:
+    import pulumi
+
+    given = pulumi.ResourceOptions(aliases=[pulumi.Alias(name="before")], protect=True)
+    merged = pulumi_internals.with_unnamed_type_alias(given)
+    assert merged.protect is True
+    assert [(alias.name, alias.type_) for alias in merged.aliases or []] == [  # type: ignore[union-attr]
+        ("before", ...),
+        (..., pulumi_internals.UNNAMED_DYNAMIC_TYPE),
+    ]
+    assert len(given.aliases or []) == 1  # the caller's options are left as they were
+    (alone,) = pulumi_internals.with_unnamed_type_alias(None).aliases or []
+    assert alone.type_ == pulumi_internals.UNNAMED_DYNAMIC_TYPE  # type: ignore[union-attr]

@@ -107,6 +107,25 @@ def test_bad_input_exits_2(
     assert fragment in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--timeout", "-1", "timeout: -1.0 must be a positive number of seconds"),
+        ("--timeout", "0", "timeout: 0.0 must be a positive number of seconds"),
+        ("--interval", "-2", "interval: -2.0 must be a positive number of seconds"),
+        ("--interval", "0", "interval: 0.0 must be a positive number of seconds"),
+    ],
+)
+@pytest.mark.parametrize("wait", [["--wait"], []], ids=["with --wait", "without --wait"])
+def test_bad_timing_exits_2_with_or_without_wait(
+    wait: list[str], flag: str, value: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad --timeout/--interval is a usage error even when it would not be used."""
+    dead = ["--resolver", "127.0.0.1:1", "--query-timeout", "0.1"]  # never asked when valid
+    assert main(["check", "--cname", "a.example.test=x.test", *dead, *wait, flag, value]) == 2
+    assert capsys.readouterr().err == f"okta-custom-domain check: error: {message}\n"
+
+
 def test_argparse_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         main(["check", "--dns-port", "fifty"])

@@ -182,7 +182,7 @@ def test_resource_passes_inputs() -> None:
     run = run_program(program)
     assert run.outputs["records"] == expected_records()
     (registration,) = run.registrations
-    assert registration.type == "pulumi-python:dynamic:Resource"
+    assert registration.type == "pulumi-python:dynamic/okta-custom-domain:DnsReadiness"
     assert registration.inputs["timeout"] == 60
     assert registration.inputs["dns_port"] == 5353
     assert registration.inputs["nameservers"] == ["127.0.0.2"]

@@ -17,13 +17,13 @@ import dns.name
 import dns.query
 import dns.rdatatype
 import pytest
+from okta_custom_domain.rfc2136.errors import Rfc2136Error
 from okta_custom_domain.rfc2136.preflight import Rfc2136Preflight, Rfc2136PreflightProvider
 from okta_custom_domain.rfc2136.provider import (
     SECRET_OUTPUTS,
     Rfc2136Record,
     Rfc2136RecordProvider,
 )
-from okta_custom_domain.rfc2136.writer import Rfc2136Error
 from okta_custom_domain.testing import dns_server
 from okta_custom_domain.testing.pulumi_mocks import run_program
 from pulumi.dynamic.dynamic import serialize_provider

@@ -16,13 +16,10 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.tsig
 import pytest
+from okta_custom_domain.rfc2136.errors import Rfc2136Error
+from okta_custom_domain.rfc2136.rdata import join_txt_strings, split_txt_value
 from okta_custom_domain.rfc2136.tsig import TsigKey, TsigKeyError
-from okta_custom_domain.rfc2136.writer import (
-    Rfc2136Error,
-    Rfc2136Writer,
-    join_txt_strings,
-    split_txt_value,
-)
+from okta_custom_domain.rfc2136.writer import Rfc2136Writer
 from okta_custom_domain.testing import dns_server
 
 ZONE = "example.test"
@@ -45,7 +42,7 @@ def key() -> TsigKey:
     return TsigKey(name=KEY_NAME, secret=SECRET)
 
 
-def writer_for(
+def writer_at(
     server: dns_server.AuthoritativeServer, key: TsigKey, *, zone: str = ZONE, **kw: float
 ) -> Rfc2136Writer:
     return Rfc2136Writer(
@@ -126,7 +123,7 @@ def test_split_txt_value() -> None:
 def test_replace_read_delete_txt_round_trip(
     server: dns_server.AuthoritativeServer, key: TsigKey
 ) -> None:
-    writer = writer_for(server, key)
+    writer = writer_at(server, key)
     fqdn = f"_oktaverification.roundtrip.{ZONE}"
     writer.replace(fqdn, "TXT", ["first value"], 120)
     reply = dig(server, fqdn, "TXT")
@@ -149,7 +146,7 @@ def test_replace_read_delete_txt_round_trip(
 
 
 def test_txt_longer_than_255_bytes(server: dns_server.AuthoritativeServer, key: TsigKey) -> None:
-    writer = writer_for(server, key)
+    writer = writer_at(server, key)
     fqdn = f"_acme-challenge.long.{ZONE}"
     value = "token-" + "é" * 200 + "z" * 300  # multi-byte UTF-8 crossing the 255-byte cut
     writer.replace(fqdn, "TXT", [value], 300)
@@ -164,7 +161,7 @@ def test_txt_longer_than_255_bytes(server: dns_server.AuthoritativeServer, key: 
 
 
 def test_cname_round_trip_and_replace(server: dns_server.AuthoritativeServer, key: TsigKey) -> None:
-    writer = writer_for(server, key)
+    writer = writer_at(server, key)
     fqdn = f"Login.{ZONE}"
     writer.replace(fqdn, "CNAME", ["Acme.CustomDomains.Okta.com."], 300)
     reply = dig(server, f"login.{ZONE}", "CNAME")
@@ -210,26 +207,26 @@ def _failure(writer: Rfc2136Writer, fqdn: str) -> Rfc2136Error:
 
 def test_wrong_secret(server: dns_server.AuthoritativeServer) -> None:
     wrong = TsigKey(name=KEY_NAME, secret=base64.b64encode(os.urandom(32)).decode())
-    error = _failure(writer_for(server, wrong), f"wrong-secret.{ZONE}")
+    error = _failure(writer_at(server, wrong), f"wrong-secret.{ZONE}")
     assert "BADSIG" in str(error) and "key_secret" in str(error)
     assert wrong.secret not in str(error)
 
 
 def test_unknown_key_name(server: dns_server.AuthoritativeServer) -> None:
-    error = _failure(writer_for(server, TsigKey(name="nobody", secret=SECRET)), f"k.{ZONE}")
+    error = _failure(writer_at(server, TsigKey(name="nobody", secret=SECRET)), f"k.{ZONE}")
     assert "BADKEY" in str(error)
     assert "does not accept key nobody: check key name, algorithm" in str(error)
 
 
 def test_wrong_algorithm(server: dns_server.AuthoritativeServer) -> None:
     key = TsigKey(name=KEY_NAME, secret=SECRET, algorithm="hmac-sha512")
-    error = _failure(writer_for(server, key), f"alg.{ZONE}")
+    error = _failure(writer_at(server, key), f"alg.{ZONE}")
     assert "BADKEY" in str(error) and "hmac-sha512" in str(error)
 
 
 @pytest.mark.parametrize("zone", ["not-served.test", f"sub.{ZONE}"])
 def test_zone_not_served(server: dns_server.AuthoritativeServer, key: TsigKey, zone: str) -> None:
-    writer = writer_for(server, key, zone=zone)
+    writer = writer_at(server, key, zone=zone)
     error = _failure(writer, f"login.{zone}")
     assert f"server does not serve zone {zone}" in str(error)
     with pytest.raises(Rfc2136Error, match=f"server does not serve zone {zone}") as info:
@@ -264,12 +261,12 @@ def test_logs_never_carry_the_secret(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    writer = writer_for(server, key)
+    writer = writer_at(server, key)
     writer.replace(f"logs.{ZONE}", "TXT", ["v"], 60)
     writer.delete(f"logs.{ZONE}", "TXT")
     wrong = TsigKey(name=KEY_NAME, secret=base64.b64encode(os.urandom(32)).decode())
     with pytest.raises(Rfc2136Error):
-        writer_for(server, wrong).replace(f"logs.{ZONE}", "TXT", ["v"], 60)
+        writer_at(server, wrong).replace(f"logs.{ZONE}", "TXT", ["v"], 60)
     assert "RFC 2136 replace" in caplog.text  # the log is there, without the secret
     captured = capsys.readouterr()
     for text in (caplog.text, captured.out, captured.err, repr(writer)):
@@ -310,21 +307,21 @@ def test_preflight_passes_and_changes_nothing(
 ) -> None:
     serial = server.serial(ZONE)
     soa_before = dig(server, ZONE, "SOA").answer
-    writer_for(server, key).preflight()
-    writer_for(server, TsigKey(name=KEY_NAME.upper() + ".", secret=SECRET)).preflight()
+    writer_at(server, key).preflight()
+    writer_at(server, TsigKey(name=KEY_NAME.upper() + ".", secret=SECRET)).preflight()
     assert server.serial(ZONE) == serial
     assert dig(server, ZONE, "SOA").answer == soa_before
 
 
 def test_preflight_wrong_secret(server: dns_server.AuthoritativeServer) -> None:
     wrong = TsigKey(name=KEY_NAME, secret=base64.b64encode(os.urandom(32)).decode())
-    message = _preflight_failure(writer_for(server, wrong))
+    message = _preflight_failure(writer_at(server, wrong))
     assert "BADSIG" in message and "key_secret" in message
     assert wrong.secret not in message
 
 
 def test_preflight_unknown_key_name(server: dns_server.AuthoritativeServer) -> None:
-    message = _preflight_failure(writer_for(server, TsigKey(name="nobody", secret=SECRET)))
+    message = _preflight_failure(writer_at(server, TsigKey(name="nobody", secret=SECRET)))
     assert "BADKEY" in message and "does not accept key nobody" in message
 
 
@@ -332,7 +329,7 @@ def test_preflight_unknown_key_name(server: dns_server.AuthoritativeServer) -> N
 def test_preflight_zone_not_served(
     server: dns_server.AuthoritativeServer, key: TsigKey, zone: str
 ) -> None:
-    message = _preflight_failure(writer_for(server, key, zone=zone))
+    message = _preflight_failure(writer_at(server, key, zone=zone))
     assert f"server does not serve zone {zone}" in message
 
 

@@ -12,8 +12,8 @@ from okta_custom_domain.certificates import CertificateError, validate_manual_ce
 from okta_custom_domain.field_marks import SECRET
 from okta_custom_domain.names import host_name, label_in_zone
 from okta_custom_domain.okta.org_url import org_url_from
-from okta_custom_domain.parsers import InputError, owned
 from okta_custom_domain.okta_records import parse_certificate_source_type
+from okta_custom_domain.parsers import InputError, owned
 from okta_custom_domain.targets.base import DnsTarget
 from okta_custom_domain.targets.registry import checked_target
 

@@ -19,9 +19,9 @@ from okta_custom_domain.args import ManualCertificate, OktaCustomDomainArgs
 from okta_custom_domain.certificates import validate_manual_certificate
 from okta_custom_domain.okta.org_settings import resolve_org_url
 from okta_custom_domain.okta.verification_provider import OktaDomainVerification
+from okta_custom_domain.okta_records import expected_names, plain_okta_records, record_values
 from okta_custom_domain.pulumi_internals import unwrap_pickler
 from okta_custom_domain.readiness.provider import DnsReadiness
-from okta_custom_domain.okta_records import expected_names, plain_okta_records, record_values
 from okta_custom_domain.targets.base import log_rows
 from okta_custom_domain.targets.writing import RecordToWrite, write_records
 

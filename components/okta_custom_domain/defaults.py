@@ -12,6 +12,9 @@ DNS_PORT = 53
 TTL = 300
 """Five minutes: a corrected record value reaches Okta quickly."""
 
+TSIG_ALGORITHM = "hmac-sha256"
+"""The TSIG algorithm of RFC 2136 updates when none is given: BIND's ``tsig-keygen`` default."""
+
 READINESS_TIMEOUT = 1800.0
 """30 minutes: long enough for CI, short enough to fail a stuck run the same day."""
 
@@ -21,6 +24,15 @@ MANUAL_READINESS_TIMEOUT = 4 * 3600.0
 READINESS_INTERVAL = 2.0
 """Records usually appear within seconds of the API call that wrote them."""
 
+READINESS_MAX_INTERVAL = 30.0
+"""The readiness poll backs off to this cap: a long timeout does not mean thousands of queries."""
+
+DNS_QUERY_TIMEOUT = 2.0
+"""Seconds to wait for one DNS answer from one server before asking again."""
+
+DNS_QUERY_RETRIES = 2
+"""Times one DNS query is asked again after a timeout or network error (UDP loses packets)."""
+
 VERIFICATION_TIMEOUT = 1800.0
 """Okta usually issues the certificate within minutes; 30 minutes covers a slow CA."""
 
@@ -29,6 +41,3 @@ VERIFICATION_POLL_INTERVAL = 10.0
 
 WAIT_FOR = "COMPLETED"
 """Wait for the certificate, not only for DNS verification."""
-
-TSIG_ALGORITHM = "hmac-sha256"
-"""What ``tsig-keygen`` and ``keymgr`` make by default."""

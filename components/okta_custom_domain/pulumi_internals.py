@@ -24,6 +24,12 @@ In Pulumi's dynamic-provider host (``prepare_host``, called by our waiting provi
     the CLI until its timeout. Its ``Cancel`` now also sets ``cancellation.CANCELLED``. The
     host registered its servicer's bound methods with gRPC before our code loaded, so the
     code of the ``Cancel`` function itself is swapped for a call to ``_on_cancel``.
+
+In the program, for stacks created by an older version (``with_unnamed_type_alias``):
+  ``pulumi.dynamic.Resource`` registers a subclass given no ``module``/``name`` as
+  ``UNNAMED_DYNAMIC_TYPE``, the type ``DnsReadiness`` and ``OktaDomainVerification`` had before
+  they were given their own. A type is part of the URN, so without an alias to the old type an
+  upgrade would delete and create both (re-running the DNS wait and the verification).
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ import sys
 import types
 from collections.abc import Callable
 from typing import Any
+
+import pulumi
 
 from okta_custom_domain.cancellation import CANCELLED
 
@@ -128,3 +136,17 @@ def _calls_hook(self: Any, request: Any, context: Any) -> Any:
 def _on_cancel(original: Callable[..., Any], self: Any, request: Any, context: Any) -> Any:
     CANCELLED.set()
     return original(self, request, context)
+
+
+# -- the program: the type dynamic resources had before they were named ------------------------
+
+UNNAMED_DYNAMIC_TYPE = "pulumi-python:dynamic:Resource"
+"""What ``pulumi.dynamic.Resource`` registers a subclass as when it names no ``module``/``name``
+(``"pulumi-python:" + _resource_type_name``, its default ``"dynamic:Resource"``)."""
+
+
+def with_unnamed_type_alias(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
+    """``opts`` plus an alias to ``UNNAMED_DYNAMIC_TYPE`` (same name, same parent), so a resource
+    a stack holds under that type is taken over in place by the renamed type (no replace)."""
+    alias = pulumi.ResourceOptions(aliases=[pulumi.Alias(type_=UNNAMED_DYNAMIC_TYPE)])
+    return pulumi.ResourceOptions.merge(opts, alias)

@@ -10,14 +10,13 @@ import argparse
 import sys
 from typing import Any
 
+from okta_custom_domain import defaults
 from okta_custom_domain.cli.dns_options import add_dns_options, check_options_from
-from okta_custom_domain.readiness.check import ReadinessChecker, run_sync
+from okta_custom_domain.readiness.blocking import run_sync
+from okta_custom_domain.readiness.checker import ReadinessChecker
 from okta_custom_domain.readiness.records import ExpectedRecord, check_consistency, parse_assignment
 from okta_custom_domain.readiness.report import ReadinessReport, RecordReport
 from okta_custom_domain.readiness.wait import (
-    DEFAULT_INTERVAL,
-    DEFAULT_MAX_INTERVAL,
-    DEFAULT_TIMEOUT,
     ReadinessTimeout,
     poll_until_ready,
     validate_timing,
@@ -56,17 +55,17 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--timeout",
         type=float,
-        default=DEFAULT_TIMEOUT,
+        default=defaults.READINESS_TIMEOUT,
         metavar="S",
-        help=f"with --wait: give up after S seconds (default {DEFAULT_TIMEOUT:g})",
+        help=f"with --wait: give up after S seconds (default {defaults.READINESS_TIMEOUT:g})",
     )
     parser.add_argument(
         "--interval",
         type=float,
-        default=DEFAULT_INTERVAL,
+        default=defaults.READINESS_INTERVAL,
         metavar="S",
         help=f"with --wait: first poll interval, backing off to "
-        f"{DEFAULT_MAX_INTERVAL:g} s (default {DEFAULT_INTERVAL:g})",
+        f"{defaults.READINESS_MAX_INTERVAL:g} s (default {defaults.READINESS_INTERVAL:g})",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(handler=run)
@@ -114,12 +113,16 @@ def _print_report(report: ReadinessReport, as_json: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handler: validate (exit 2), check or wait, print, exit 0/1."""
+    """Handler: validate (exit 2), check or wait, print, exit 0/1.
+
+    --timeout and --interval are validated without --wait too: a bad value is a mistake
+    even where it is not used.
+    """
+    max_interval = max(args.interval, defaults.READINESS_MAX_INTERVAL)
     try:
         records = _records(args)
         options = check_options_from(args)
-        if args.wait:
-            validate_timing(args.timeout, args.interval, max(args.interval, DEFAULT_MAX_INTERVAL))
+        validate_timing(args.timeout, args.interval, max_interval)
     except ValueError as exc:
         print(f"okta-custom-domain check: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -133,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
                     checker,
                     timeout=args.timeout,
                     interval=args.interval,
-                    max_interval=max(args.interval, DEFAULT_MAX_INTERVAL),
+                    max_interval=max_interval,
                     progress=lambda line: print(line, file=sys.stderr, flush=True),
                 )
             )

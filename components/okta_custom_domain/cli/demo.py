@@ -8,8 +8,7 @@ from typing import Any
 
 from rich.console import Console
 
-DEMO_ZONE = "demo.test"
-"""The zone the demo's local DNS server serves, unless --zone says otherwise."""
+from okta_custom_domain.demo import DEMO_ZONE
 
 
 def register(subparsers: Any) -> None:
@@ -50,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     console = Console(highlight=False, soft_wrap=not sys.stdout.isatty())  # logs: one line each
     say = console.print
     try:
-        from okta_custom_domain.demo import run_demo  # Pulumi's Automation API: loaded late
+        from okta_custom_domain.demo.runner import run_demo  # Pulumi's Automation API: late
 
         return run_demo(
             say, mistake=not args.no_mistake, zone=args.zone, build_pulumi=args.build_pulumi

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 
+from okta_custom_domain import defaults
 from okta_custom_domain.parsers import InputError
-from okta_custom_domain.readiness.discovery import DEFAULT_DNS_PORT
-from okta_custom_domain.readiness.options import DEFAULT_QUERY_TIMEOUT, CheckOptions, make_options
+from okta_custom_domain.readiness.options import CheckOptions, make_options
 
 FLAG_FIELDS = ("resolver", "dns_port", "nameservers", "validating_resolver", "query_timeout")
 """The ``make_options`` keywords these flags set, each the flag's ``dest``; ``retries`` has none."""
@@ -27,9 +27,9 @@ def add_dns_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--dns-port",
         type=int,
-        default=DEFAULT_DNS_PORT,
+        default=defaults.DNS_PORT,
         metavar="N",
-        help=f"port of the authoritative servers (default {DEFAULT_DNS_PORT})",
+        help=f"port of the authoritative servers (default {defaults.DNS_PORT})",
     )
     group.add_argument(
         "--nameserver",
@@ -46,9 +46,9 @@ def add_dns_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--query-timeout",
         type=float,
-        default=DEFAULT_QUERY_TIMEOUT,
+        default=defaults.DNS_QUERY_TIMEOUT,
         metavar="S",
-        help=f"seconds to wait for one DNS answer (default {DEFAULT_QUERY_TIMEOUT:g})",
+        help=f"seconds to wait for one DNS answer (default {defaults.DNS_QUERY_TIMEOUT:g})",
     )
 
 

@@ -40,14 +40,12 @@ from okta_custom_domain.okta import (
     verify_and_wait,
 )
 from okta_custom_domain.okta.credentials import TENANTS_KEY
-from okta_custom_domain.readiness.check import CheckOptions
+from okta_custom_domain.readiness.options import CheckOptions
 
 EXIT_HEALTHY, EXIT_ACTION, EXIT_USAGE = 0, 1, 2
 #: Environment variable holding the ``okta-custom-domain:tenants`` list as JSON, for --tenant.
 TENANTS_ENV = "OKTA_CUSTOM_DOMAIN_TENANTS"
 LOGS_SCOPE = "okta.logs.read"
-DEFAULT_VERIFY_TIMEOUT = defaults.VERIFICATION_TIMEOUT
-DEFAULT_VERIFY_INTERVAL = 10.0
 #: Verdicts after which ``--verify`` may call Okta (records live, or only the certificate left).
 VERIFIABLE = ("ready_to_verify", "certificate_pending")
 
@@ -91,16 +89,18 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--timeout",
         type=float,
-        default=DEFAULT_VERIFY_TIMEOUT,
+        default=defaults.VERIFICATION_TIMEOUT,
         metavar="S",
-        help=f"with --verify: give up waiting after S seconds (default {DEFAULT_VERIFY_TIMEOUT:g})",
+        help="with --verify: give up waiting after S seconds "
+        f"(default {defaults.VERIFICATION_TIMEOUT:g})",
     )
     parser.add_argument(
         "--interval",
         type=float,
-        default=DEFAULT_VERIFY_INTERVAL,
+        default=defaults.VERIFICATION_POLL_INTERVAL,
         metavar="S",
-        help=f"with --verify: seconds between status polls (default {DEFAULT_VERIFY_INTERVAL:g})",
+        help="with --verify: seconds between status polls "
+        f"(default {defaults.VERIFICATION_POLL_INTERVAL:g})",
     )
     parser.set_defaults(handler=run)
 

@@ -17,11 +17,10 @@ from okta_custom_domain.readiness.cause import Cause, CauseCode
 from okta_custom_domain.readiness.diagnosis import (
     discovery_failed,
     lagging_cause,
-    record_row,
-    relative_or_fqdn,
     serials_behind,
     split_servers,
 )
+from okta_custom_domain.readiness.wording import record_row, relative_or_fqdn
 
 Handler = Callable[[Findings, Cause], Verdict]
 

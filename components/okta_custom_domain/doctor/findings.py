@@ -15,10 +15,13 @@ from typing import Any
 
 import dns.rdatatype
 
-from okta_custom_domain.okta.client import LogEvent, OktaDomain, OktaDomainsClient
+from okta_custom_domain.okta.client import OktaDomainsClient
 from okta_custom_domain.okta.errors import OktaApiError, OktaTransportError
+from okta_custom_domain.okta.models import LogEvent, OktaDomain
 from okta_custom_domain.okta.verification import expected_records_of
-from okta_custom_domain.readiness.check import CheckOptions, ReadinessChecker, run_sync
+from okta_custom_domain.readiness.blocking import run_sync
+from okta_custom_domain.readiness.checker import ReadinessChecker
+from okta_custom_domain.readiness.options import CheckOptions
 from okta_custom_domain.readiness.query import ask
 from okta_custom_domain.readiness.records import ExpectedRecord, RecordError, parse_records
 from okta_custom_domain.readiness.report import ReadinessReport, RecordReport

@@ -15,7 +15,7 @@ from okta_custom_domain.doctor.conclusion import VERDICT_CODES, Verdict, Verdict
 from okta_custom_domain.doctor.dns_verdict import doctor_again, from_cause, host
 from okta_custom_domain.doctor.findings import Findings, event_time
 from okta_custom_domain.readiness.cause import CauseCode, by_priority
-from okta_custom_domain.readiness.diagnosis import record_row
+from okta_custom_domain.readiness.wording import record_row
 
 #: Okta-managed certificates are usually issued within about 15 minutes of DNS verification.
 CERTIFICATE_NORMAL_MINUTES = 15

@@ -11,7 +11,7 @@ from okta_custom_domain.okta.credentials import (
     resolve_credentials,
 )
 from okta_custom_domain.okta.errors import OktaApiError, OktaTransportError
-from okta_custom_domain.okta.models import DnsRecord, LogEvent, OktaDomain, PublicCertificate
+from okta_custom_domain.okta.models import LogEvent, OktaDnsRecord, OktaDomain, PublicCertificate
 from okta_custom_domain.okta.org_settings import (
     OKTA_SETTING_KEYS,
     OktaOrgSettings,
@@ -31,11 +31,11 @@ __all__ = [
     "OKTA_SETTING_KEYS",
     "ApiToken",
     "CredentialsError",
-    "DnsRecord",
     "LogEvent",
     "OAuthServiceApp",
     "OktaApiError",
     "OktaCredentials",
+    "OktaDnsRecord",
     "OktaDomain",
     "OktaDomainsClient",
     "OktaOrgSettings",

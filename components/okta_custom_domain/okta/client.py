@@ -2,8 +2,7 @@
 
 Okta rate limits (429 with ``X-Rate-Limit-Reset``, see ``rate_limit``), has 5xx bursts, and
 answers a failed DNS check with HTTP 200. The client retries within a time budget, returns the
-typed objects of ``models``, and never puts a token or key into a message or log. The models,
-``org_url_from`` and ``rate_limit_wait`` are re-exported here, where callers have imported them.
+typed objects of ``models``, and never puts a token or key into a message or log.
 """
 
 from __future__ import annotations
@@ -20,21 +19,9 @@ import requests
 
 from okta_custom_domain.okta.auth import OAuthServiceApp, OktaAuth
 from okta_custom_domain.okta.errors import OktaApiError, OktaTransportError
-from okta_custom_domain.okta.models import (
-    VALIDATION_STATUSES,
-    DnsRecord,
-    LogEvent,
-    OktaDomain,
-    PublicCertificate,
-)
+from okta_custom_domain.okta.models import LogEvent, OktaDomain
 from okta_custom_domain.okta.org_url import org_url_from
-from okta_custom_domain.okta.rate_limit import (
-    BACKOFF_BASE,
-    BACKOFF_CAP,
-    RATE_LIMIT_MARGIN,
-    backoff_delay,
-    rate_limit_wait,
-)
+from okta_custom_domain.okta.rate_limit import backoff_delay, rate_limit_wait
 
 USER_AGENT = "okta-custom-domain/0.1 (+python-requests)"
 
@@ -372,17 +359,4 @@ def _iso(value: datetime | str) -> str:
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-__all__ = [
-    "BACKOFF_BASE",
-    "BACKOFF_CAP",
-    "RATE_LIMIT_MARGIN",
-    "USER_AGENT",
-    "VALIDATION_STATUSES",
-    "DnsRecord",
-    "LogEvent",
-    "OktaDomain",
-    "OktaDomainsClient",
-    "PublicCertificate",
-    "org_url_from",
-    "rate_limit_wait",
-]
+__all__ = ["USER_AGENT", "OktaDomainsClient"]

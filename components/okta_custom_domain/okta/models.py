@@ -16,7 +16,7 @@ VALIDATION_STATUSES = ("NOT_STARTED", "IN_PROGRESS", "VERIFIED", "COMPLETED", "F
 
 
 @dataclass(frozen=True)
-class DnsRecord:
+class OktaDnsRecord:
     """A record Okta wants in DNS (``recordType``, ``fqdn``, ``values``, ``expiration``)."""
 
     record_type: str
@@ -48,10 +48,10 @@ class OktaDomain:
     certificate_source_type: str | None = None
     validation_status: str | None = None
     brand_id: str | None = None
-    dns_records: list[DnsRecord] = field(default_factory=list)
+    dns_records: list[OktaDnsRecord] = field(default_factory=list)
     public_certificate: PublicCertificate | None = None
 
-    def record(self, record_type: str) -> DnsRecord | None:
+    def record(self, record_type: str) -> OktaDnsRecord | None:
         """The first record of ``record_type`` (``TXT`` or ``CNAME``)."""
         wanted = record_type.upper()
         return next((r for r in self.dns_records if r.record_type.upper() == wanted), None)
@@ -66,7 +66,7 @@ class OktaDomain:
         """Parse an Okta domain object, tolerating missing or unexpected fields."""
         if not isinstance(body, Mapping):
             raise OktaApiError(f"Okta answered with an unexpected body ({type(body).__name__})")
-        records: list[DnsRecord] = []
+        records: list[OktaDnsRecord] = []
         raw_records = body.get("dnsRecords")
         for raw in raw_records if isinstance(raw_records, list) else []:
             if not isinstance(raw, Mapping):
@@ -75,7 +75,7 @@ class OktaDomain:
             if isinstance(values, str):
                 values = [values]
             records.append(
-                DnsRecord(
+                OktaDnsRecord(
                     record_type=str(raw.get("recordType") or "").upper(),
                     fqdn=str(raw.get("fqdn") or "").rstrip(".").lower(),
                     values=[str(v) for v in values] if isinstance(values, list) else [],
@@ -140,4 +140,4 @@ def _opt_str(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
-__all__ = ["VALIDATION_STATUSES", "DnsRecord", "LogEvent", "OktaDomain", "PublicCertificate"]
+__all__ = ["VALIDATION_STATUSES", "LogEvent", "OktaDnsRecord", "OktaDomain", "PublicCertificate"]

@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from okta_custom_domain import defaults
-from okta_custom_domain.okta.client import OktaDomain, OktaDomainsClient
+from okta_custom_domain.okta.client import OktaDomainsClient
+from okta_custom_domain.okta.models import OktaDomain
 
 WAIT_FOR_CHOICES = ("COMPLETED", "VERIFIED")
 DONE_FOR = {"COMPLETED": ("COMPLETED",), "VERIFIED": ("VERIFIED", "COMPLETED")}
@@ -111,7 +112,7 @@ def verify_and_wait(
     domain_id: str,
     *,
     expected_records: Sequence[Mapping[str, str]] | None = None,
-    wait_for: str = "COMPLETED",
+    wait_for: str = defaults.WAIT_FOR,
     timeout: float = defaults.VERIFICATION_TIMEOUT,
     poll_interval: float = defaults.VERIFICATION_POLL_INTERVAL,
     progress: Callable[[VerificationProgress], None] | None = None,

@@ -28,16 +28,16 @@ from pulumi.dynamic import (
 )
 
 from okta_custom_domain import cancellation, defaults, parsers, pulumi_internals
-from okta_custom_domain.okta.client import OktaDomain, OktaDomainsClient, org_url_from
+from okta_custom_domain.okta.client import OktaDomainsClient
 from okta_custom_domain.okta.credentials import resolve_credentials
 from okta_custom_domain.okta.errors import OktaApiError
+from okta_custom_domain.okta.models import OktaDomain
+from okta_custom_domain.okta.org_url import org_url_from
 from okta_custom_domain.okta.verification import VerificationProgress, verify_and_wait
 from okta_custom_domain.parsers import InputError
 from okta_custom_domain.readiness.records import parse_records
 from okta_custom_domain.unknowns import contains_unknown
 
-DEFAULT_TIMEOUT = defaults.VERIFICATION_TIMEOUT
-DEFAULT_POLL_INTERVAL = defaults.VERIFICATION_POLL_INTERVAL
 #: Inputs whose change means "verify (and wait) again".
 REVERIFY_KEYS = ("records", "wait_for", "domain_id", "org_url", "credentials_tenant")
 REPLACE_KEYS = ("domain_id", "org_url")
@@ -133,9 +133,11 @@ class OktaDomainVerificationProvider(ResourceProvider):
                     client,
                     str(props["domain_id"]),
                     expected_records=_plain_records(props.get("records")),
-                    wait_for=str(props.get("wait_for") or "COMPLETED"),
-                    timeout=float(props.get("timeout") or DEFAULT_TIMEOUT),
-                    poll_interval=float(props.get("poll_interval") or DEFAULT_POLL_INTERVAL),
+                    wait_for=str(props.get("wait_for") or defaults.WAIT_FOR),
+                    timeout=float(props.get("timeout") or defaults.VERIFICATION_TIMEOUT),
+                    poll_interval=float(
+                        props.get("poll_interval") or defaults.VERIFICATION_POLL_INTERVAL
+                    ),
                     progress=progress,
                     sleep=lambda seconds: cancellation.sleep(seconds, f"verifying {domain_name}"),
                 )
@@ -160,7 +162,9 @@ class OktaDomainVerificationProvider(ResourceProvider):
         return outs
 
 
-class OktaDomainVerification(pulumi.dynamic.Resource):
+class OktaDomainVerification(
+    pulumi.dynamic.Resource, module="okta-custom-domain", name="OktaDomainVerification"
+):
     """Verifies an Okta custom domain once its records are live, and waits for the certificate."""
 
     domain_id: pulumi.Output[str]
@@ -178,9 +182,9 @@ class OktaDomainVerification(pulumi.dynamic.Resource):
         org_url: pulumi.Input[str],
         records: pulumi.Input[list[dict[str, str]]],
         credentials_tenant: pulumi.Input[str] | None = None,
-        wait_for: pulumi.Input[str] = "COMPLETED",
-        timeout: pulumi.Input[float] = DEFAULT_TIMEOUT,
-        poll_interval: pulumi.Input[float] = DEFAULT_POLL_INTERVAL,
+        wait_for: pulumi.Input[str] = defaults.WAIT_FOR,
+        timeout: pulumi.Input[float] = defaults.VERIFICATION_TIMEOUT,
+        poll_interval: pulumi.Input[float] = defaults.VERIFICATION_POLL_INTERVAL,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props: dict[str, Any] = {
@@ -194,7 +198,12 @@ class OktaDomainVerification(pulumi.dynamic.Resource):
             "poll_interval": poll_interval,
         }
         props.update(dict.fromkeys(OUTPUT_KEYS))
-        super().__init__(OktaDomainVerificationProvider(), resource_name, props, opts)
+        super().__init__(
+            OktaDomainVerificationProvider(),
+            resource_name,
+            props,
+            pulumi_internals.with_unnamed_type_alias(opts),  # its type before it had a name
+        )
 
 
 def _no_config(_key: str) -> Any:

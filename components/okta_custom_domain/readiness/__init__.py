@@ -6,16 +6,16 @@ the doctor command can use the library on its own.
 
 from __future__ import annotations
 
-from okta_custom_domain.readiness.check import (
-    CheckOptions,
+from okta_custom_domain.readiness.cause import Cause
+from okta_custom_domain.readiness.checker import (
     ReadinessChecker,
     check_records,
     check_records_async,
 )
 from okta_custom_domain.readiness.discovery import DiscoveryError, NameServer
+from okta_custom_domain.readiness.options import CheckOptions
 from okta_custom_domain.readiness.records import ExpectedRecord, RecordError, parse_records
 from okta_custom_domain.readiness.report import (
-    Cause,
     ReadinessReport,
     RecordReport,
     ServerAnswer,

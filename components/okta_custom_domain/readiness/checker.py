@@ -4,6 +4,10 @@ Discovery (zone cut, NS set, addresses) is done once per checker and reused by e
 wait; each poll then costs one SOA query per server and zone plus one query per record and
 server. Follow-up queries (A/AAAA where a CNAME is missing, the zone-appended-twice name, CAA,
 the validating resolver) feed the diagnosis; their results go into the report as ``probes``.
+
+Here too the one-check entry points, ``check_records`` and ``check_records_async``: they never
+wait (the polling ones are in ``wait``). The other pieces live in their own modules
+(``options``: where and how to ask; ``answers``: reading replies; ``blocking``: the sync twins).
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from typing import TYPE_CHECKING, Any
 import dns.name
 import dns.rdatatype
 
+from okta_custom_domain import defaults
 from okta_custom_domain.readiness.answers import server_answer
+from okta_custom_domain.readiness.blocking import blocking_form
 from okta_custom_domain.readiness.caa import AskCaa, relevant_caa
 from okta_custom_domain.readiness.delegation import (
     Delegation,
@@ -298,7 +304,9 @@ class ReadinessChecker:
 
     async def _probe_validating(self, reports: list[RecordReport], stats: QueryStats) -> None:
         assert self.options.validating_resolver is not None
-        host, port = parse_host_port(self.options.validating_resolver, 53, field="validating")
+        host, port = parse_host_port(
+            self.options.validating_resolver, defaults.DNS_PORT, field="validating"
+        )
         resolver = NameServer(None, host, port)
         results = await asyncio.gather(
             *(
@@ -321,4 +329,23 @@ def checker_for(
     return ReadinessChecker(parse_records(records), make_options(**options))
 
 
-__all__ = ["ReadinessChecker", "checker_for"]
+async def check_records_async(
+    records: Iterable[Mapping[str, Any] | ExpectedRecord], **options: Unpack[DnsOptions]
+) -> ReadinessReport:
+    """Async form of :func:`check_records`; ``options`` are those of :class:`DnsOptions`."""
+    return await checker_for(records, **options).check()
+
+
+check_records = blocking_form(
+    check_records_async,
+    "check_records",
+    """Check once whether every authoritative server serves ``records``; never waits.
+
+    Options: ``resolver``, ``dns_port``, ``nameservers``, ``validating_resolver``,
+    ``query_timeout``, ``retries`` (see ``DnsOptions``). Raises ``RecordError``/``ValueError``
+    for bad input; DNS trouble is in the report.
+    """,
+)
+
+
+__all__ = ["ReadinessChecker", "check_records", "check_records_async", "checker_for"]

@@ -21,8 +21,6 @@ import dns.resolver
 
 from okta_custom_domain import defaults, parsers
 
-DEFAULT_DNS_PORT = defaults.DNS_PORT
-
 
 class DiscoveryError(RuntimeError):
     """The zone or its name servers could not be found; the message says what to check."""
@@ -69,7 +67,7 @@ def is_address(host: str) -> bool:
 
 
 def make_resolver(
-    resolver: str | None, *, timeout: float, retries: int, default_port: int = DEFAULT_DNS_PORT
+    resolver: str | None, *, timeout: float, retries: int, default_port: int = defaults.DNS_PORT
 ) -> dns.asyncresolver.Resolver:
     """A stub resolver for discovery: the system's, or the given ``host[:port]`` (no cache)."""
     lifetime = timeout * (max(0, retries) + 1)

@@ -1,8 +1,8 @@
 """Where and how the readiness check asks: the options, parsed once by the shared parsers.
 
 ``check_records``, ``wait_until_ready`` and the CLI all take the same DNS options, so their
-names, types and defaults live here once (``DnsOptions``) and every entry point hands them to
-:func:`make_options`.
+names and types live here once (``DnsOptions``; the defaults are those of
+``okta_custom_domain.defaults``) and every entry point hands them to :func:`make_options`.
 """
 
 from __future__ import annotations
@@ -11,11 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypedDict
 
-from okta_custom_domain import parsers
-from okta_custom_domain.readiness.discovery import DEFAULT_DNS_PORT
-
-DEFAULT_QUERY_TIMEOUT = 2.0
-DEFAULT_RETRIES = 2
+from okta_custom_domain import defaults, parsers
 
 
 class DnsOptions(TypedDict, total=False):
@@ -41,11 +37,11 @@ class CheckOptions:
     """Where and how to ask; parsed on construction with errors that name the field."""
 
     resolver: str | None = None
-    dns_port: int = DEFAULT_DNS_PORT
+    dns_port: int = defaults.DNS_PORT
     nameservers: tuple[str, ...] | None = None
     validating_resolver: str | None = None
-    query_timeout: float = DEFAULT_QUERY_TIMEOUT
-    retries: int = DEFAULT_RETRIES
+    query_timeout: float = defaults.DNS_QUERY_TIMEOUT
+    retries: int = defaults.DNS_QUERY_RETRIES
 
     def __post_init__(self) -> None:
         """Store what the parsers return, so the checker trusts every field as typed."""
@@ -67,17 +63,17 @@ class CheckOptions:
 def make_options(
     *,
     resolver: str | None = None,
-    dns_port: int = DEFAULT_DNS_PORT,
+    dns_port: int = defaults.DNS_PORT,
     nameservers: Iterable[str] | None = None,
     validating_resolver: str | None = None,
-    query_timeout: float = DEFAULT_QUERY_TIMEOUT,
-    retries: int = DEFAULT_RETRIES,
+    query_timeout: float = defaults.DNS_QUERY_TIMEOUT,
+    retries: int = defaults.DNS_QUERY_RETRIES,
 ) -> CheckOptions:
     """``CheckOptions`` from the keyword form, which accepts any iterable of name servers."""
     return CheckOptions(
         resolver=resolver,
         dns_port=dns_port,
-        nameservers=parsers.nameservers(nameservers, "nameservers", DEFAULT_DNS_PORT),
+        nameservers=parsers.nameservers(nameservers, "nameservers", defaults.DNS_PORT),
         validating_resolver=validating_resolver,
         query_timeout=query_timeout,
         retries=retries,
@@ -85,8 +81,6 @@ def make_options(
 
 
 __all__ = [
-    "DEFAULT_QUERY_TIMEOUT",
-    "DEFAULT_RETRIES",
     "CheckOptions",
     "DnsOptions",
     "make_options",

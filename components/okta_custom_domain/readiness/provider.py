@@ -16,12 +16,8 @@ import pulumi
 import pulumi.dynamic
 
 from okta_custom_domain import defaults, parsers, pulumi_internals
-from okta_custom_domain.readiness.discovery import DEFAULT_DNS_PORT
 from okta_custom_domain.readiness.records import parse_records
 from okta_custom_domain.readiness.wait import (
-    DEFAULT_INTERVAL,
-    DEFAULT_MAX_INTERVAL,
-    DEFAULT_TIMEOUT,
     wait_until_ready,
 )
 from okta_custom_domain.unknowns import contains_unknown
@@ -50,8 +46,8 @@ def _input_parsers(dns_port: int) -> dict[str, parsers.Parser]:
 
     return {
         "records": lambda v: [record.to_dict() for record in parse_records(v)],
-        "timeout": lambda v: parsers.seconds(default(v, DEFAULT_TIMEOUT), "timeout"),
-        "interval": lambda v: parsers.seconds(default(v, DEFAULT_INTERVAL), "interval"),
+        "timeout": lambda v: parsers.seconds(default(v, defaults.READINESS_TIMEOUT), "timeout"),
+        "interval": lambda v: parsers.seconds(default(v, defaults.READINESS_INTERVAL), "interval"),
         "resolver": lambda v: parsers.resolver(v, "resolver"),
         "dns_port": lambda v: parsers.port(default(v, defaults.DNS_PORT), "dns_port"),
         "nameservers": nameservers,
@@ -110,7 +106,7 @@ class DnsReadinessProvider(pulumi.dynamic.ResourceProvider):
             inputs["records"],
             timeout=inputs["timeout"],
             interval=inputs["interval"],
-            max_interval=max(inputs["interval"], DEFAULT_MAX_INTERVAL),
+            max_interval=max(inputs["interval"], defaults.READINESS_MAX_INTERVAL),
             progress=lambda line: pulumi.log.info(f"DNS readiness: {line}"),
             resolver=inputs["resolver"],
             dns_port=inputs["dns_port"],
@@ -142,7 +138,7 @@ class DnsReadinessProvider(pulumi.dynamic.ResourceProvider):
         """Nothing to delete: the resource only records that the DNS was ready."""
 
 
-class DnsReadiness(pulumi.dynamic.Resource):
+class DnsReadiness(pulumi.dynamic.Resource, module="okta-custom-domain", name="DnsReadiness"):
     """Waits (during ``pulumi up``) until every authoritative server serves ``records``.
 
     ``records``: ``[{"type": "CNAME"|"TXT", "fqdn": ..., "value": ...}]``. Outputs:
@@ -159,10 +155,10 @@ class DnsReadiness(pulumi.dynamic.Resource):
         self,
         resource_name: str,
         records: pulumi.Input[Sequence[pulumi.Input[Mapping[str, pulumi.Input[str]]]]],
-        timeout: pulumi.Input[float] = DEFAULT_TIMEOUT,
-        interval: pulumi.Input[float] = DEFAULT_INTERVAL,
+        timeout: pulumi.Input[float] = defaults.READINESS_TIMEOUT,
+        interval: pulumi.Input[float] = defaults.READINESS_INTERVAL,
         resolver: pulumi.Input[str | None] = None,
-        dns_port: pulumi.Input[int] = DEFAULT_DNS_PORT,
+        dns_port: pulumi.Input[int] = defaults.DNS_PORT,
         nameservers: pulumi.Input[Sequence[pulumi.Input[str]] | None] = None,
         validating_resolver: pulumi.Input[str | None] = None,
         opts: pulumi.ResourceOptions | None = None,
@@ -177,4 +173,9 @@ class DnsReadiness(pulumi.dynamic.Resource):
             "validating_resolver": validating_resolver,
             **dict.fromkeys(OUTPUT_KEYS),
         }
-        super().__init__(DnsReadinessProvider(), resource_name, props, opts)
+        super().__init__(
+            DnsReadinessProvider(),
+            resource_name,
+            props,
+            pulumi_internals.with_unnamed_type_alias(opts),  # its type before it had a name
+        )

@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from okta_custom_domain.readiness.cause import Cause as Cause  # re-exported: its old home
+from okta_custom_domain.readiness.cause import Cause
 from okta_custom_domain.readiness.records import ExpectedRecord
 
 

@@ -21,9 +21,6 @@ from okta_custom_domain.readiness.report import ReadinessReport
 if TYPE_CHECKING:
     from typing import Unpack  # 3.11+; only read by the type checker (requires-python 3.10)
 
-DEFAULT_TIMEOUT = defaults.READINESS_TIMEOUT
-DEFAULT_INTERVAL = defaults.READINESS_INTERVAL
-DEFAULT_MAX_INTERVAL = 30.0
 BACKOFF = 1.5
 
 Progress = Callable[[str], None]
@@ -68,9 +65,9 @@ def next_interval(current: float, cap: float) -> float:
 async def poll_until_ready(
     checker: ReadinessChecker,
     *,
-    timeout: float = DEFAULT_TIMEOUT,
-    interval: float = DEFAULT_INTERVAL,
-    max_interval: float = DEFAULT_MAX_INTERVAL,
+    timeout: float = defaults.READINESS_TIMEOUT,
+    interval: float = defaults.READINESS_INTERVAL,
+    max_interval: float = defaults.READINESS_MAX_INTERVAL,
     progress: Progress | None = None,
 ) -> ReadinessReport:
     """Run ``checker`` until it reports ready, backing off; ReadinessTimeout after ``timeout``.
@@ -104,9 +101,9 @@ async def poll_until_ready(
 async def wait_until_ready_async(
     records: Iterable[Mapping[str, Any] | ExpectedRecord],
     *,
-    timeout: float = DEFAULT_TIMEOUT,
-    interval: float = DEFAULT_INTERVAL,
-    max_interval: float = DEFAULT_MAX_INTERVAL,
+    timeout: float = defaults.READINESS_TIMEOUT,
+    interval: float = defaults.READINESS_INTERVAL,
+    max_interval: float = defaults.READINESS_MAX_INTERVAL,
     progress: Progress | None = None,
     **options: Unpack[DnsOptions],
 ) -> ReadinessReport:

@@ -14,14 +14,13 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from okta_custom_domain.defaults import TSIG_ALGORITHM
+from okta_custom_domain import defaults
 from okta_custom_domain.rfc2136.provider import (
     CONNECTION_KEYS,
-    DEFAULT_PORT,
     Rfc2136Provider,
     Rfc2136Resource,
     normalize_connection,
-    writer_for,
+    writer_from_props,
 )
 
 
@@ -43,7 +42,7 @@ class Rfc2136PreflightProvider(Rfc2136Provider):
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         checked = normalize_connection(props)
-        writer_for(checked).preflight()
+        writer_from_props(checked).preflight()
         return pulumi.dynamic.CreateResult(preflight_id(checked), outs=checked)
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
@@ -54,7 +53,7 @@ class Rfc2136PreflightProvider(Rfc2136Provider):
         self, _id: str, _olds: dict[str, Any], news: dict[str, Any]
     ) -> pulumi.dynamic.UpdateResult:
         checked = normalize_connection(news)
-        writer_for(checked).preflight()
+        writer_from_props(checked).preflight()
         return pulumi.dynamic.UpdateResult(outs=checked)
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
@@ -72,8 +71,8 @@ class Rfc2136Preflight(Rfc2136Resource, module="okta-custom-domain", name="Rfc21
         zone: pulumi.Input[str],
         key_name: pulumi.Input[str],
         key_secret: pulumi.Input[str],
-        key_algorithm: pulumi.Input[str] = TSIG_ALGORITHM,
-        port: pulumi.Input[int] = DEFAULT_PORT,
+        key_algorithm: pulumi.Input[str] = defaults.TSIG_ALGORITHM,
+        port: pulumi.Input[int] = defaults.DNS_PORT,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props: dict[str, Any] = {

@@ -16,10 +16,9 @@ import pulumi
 import pulumi.dynamic
 
 from okta_custom_domain import defaults, parsers
-from okta_custom_domain.defaults import TSIG_ALGORITHM
 from okta_custom_domain.names import label_in_zone, normalize_fqdn
 from okta_custom_domain.parsers import InputError
-from okta_custom_domain.rfc2136.rdata import RECORD_TYPES, normalize_rtype
+from okta_custom_domain.rfc2136.rdata import normalize_rtype
 from okta_custom_domain.rfc2136.tsig import (
     TsigKey,
     decode_secret,
@@ -29,8 +28,6 @@ from okta_custom_domain.rfc2136.tsig import (
 from okta_custom_domain.rfc2136.writer import Rfc2136Writer
 from okta_custom_domain.unknowns import is_unknown
 
-DEFAULT_PORT = defaults.DNS_PORT
-DEFAULT_TTL = defaults.TTL
 SECRET_OUTPUTS = ["key_secret"]
 REPLACE_KEYS: tuple[str, ...] = ("server", "port", "zone", "fqdn", "type")
 UPDATE_KEYS: tuple[str, ...] = ("values", "ttl", "key_name", "key_algorithm", "key_secret")
@@ -44,9 +41,9 @@ CONNECTION_KEYS: tuple[str, ...] = (
     "key_secret",
 )
 _DEFAULTS: dict[str, Any] = {
-    "port": DEFAULT_PORT,
-    "ttl": DEFAULT_TTL,
-    "key_algorithm": TSIG_ALGORITHM,
+    "port": defaults.DNS_PORT,
+    "ttl": defaults.TTL,
+    "key_algorithm": defaults.TSIG_ALGORITHM,
 }
 
 
@@ -139,7 +136,7 @@ def normalize_props(props: Mapping[str, Any]) -> dict[str, Any]:
     return _parsed_or_raise(props, PROPERTY_KEYS)
 
 
-def writer_for(props: Mapping[str, Any]) -> Rfc2136Writer:
+def writer_from_props(props: Mapping[str, Any]) -> Rfc2136Writer:
     """The writer for normalised connection properties (server, port, zone, TSIG key)."""
     key = TsigKey(
         name=props["key_name"], secret=props["key_secret"], algorithm=props["key_algorithm"]
@@ -190,14 +187,14 @@ class Rfc2136RecordProvider(Rfc2136Provider):
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         checked = normalize_props(props)
-        writer_for(checked).replace(
+        writer_from_props(checked).replace(
             checked["fqdn"], checked["type"], checked["values"], checked["ttl"]
         )
         return pulumi.dynamic.CreateResult(record_id(checked), outs=checked)
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         checked = normalize_props(props)
-        found = writer_for(checked).read_rrset(checked["fqdn"], checked["type"])
+        found = writer_from_props(checked).read_rrset(checked["fqdn"], checked["type"])
         if found is None:
             return pulumi.dynamic.ReadResult("", {})
         values, ttl = found
@@ -211,13 +208,13 @@ class Rfc2136RecordProvider(Rfc2136Provider):
         old = normalize_props(olds)
         new = normalize_props(news)
         if any(old[key] != new[key] for key in REPLACE_KEYS):
-            writer_for(old).delete(old["fqdn"], old["type"])
-        writer_for(new).replace(new["fqdn"], new["type"], new["values"], new["ttl"])
+            writer_from_props(old).delete(old["fqdn"], old["type"])
+        writer_from_props(new).replace(new["fqdn"], new["type"], new["values"], new["ttl"])
         return pulumi.dynamic.UpdateResult(outs=new)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         checked = normalize_props(props)
-        writer_for(checked).delete(checked["fqdn"], checked["type"])
+        writer_from_props(checked).delete(checked["fqdn"], checked["type"])
 
 
 def check_inputs(news: Mapping[str, Any], keys: Sequence[str]) -> pulumi.dynamic.CheckResult:
@@ -281,9 +278,9 @@ class Rfc2136Record(Rfc2136Resource, module="okta-custom-domain", name="Rfc2136R
         values: pulumi.Input[Sequence[pulumi.Input[str]]],
         key_name: pulumi.Input[str],
         key_secret: pulumi.Input[str],
-        key_algorithm: pulumi.Input[str] = TSIG_ALGORITHM,
-        port: pulumi.Input[int] = DEFAULT_PORT,
-        ttl: pulumi.Input[int] = DEFAULT_TTL,
+        key_algorithm: pulumi.Input[str] = defaults.TSIG_ALGORITHM,
+        port: pulumi.Input[int] = defaults.DNS_PORT,
+        ttl: pulumi.Input[int] = defaults.TTL,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props: dict[str, Any] = {
@@ -303,7 +300,6 @@ class Rfc2136Record(Rfc2136Resource, module="okta-custom-domain", name="Rfc2136R
 
 __all__ = [
     "CONNECTION_KEYS",
-    "RECORD_TYPES",
     "REPLACE_KEYS",
     "SECRET_OUTPUTS",
     "Rfc2136Provider",
@@ -315,5 +311,5 @@ __all__ = [
     "normalize_props",
     "parse_props",
     "record_id",
-    "writer_for",
+    "writer_from_props",
 ]

@@ -15,7 +15,7 @@ import dns.exception
 import dns.name
 import dns.tsig
 
-from okta_custom_domain.defaults import TSIG_ALGORITHM
+from okta_custom_domain import defaults
 from okta_custom_domain.parsers import InputError
 
 # Short names as BIND/Knot configs spell them -> the DNS name dnspython signs with.
@@ -39,7 +39,9 @@ class TsigKeyError(InputError):
 def normalize_algorithm(algorithm: str) -> str:
     """The short lower-case algorithm name (``HMAC-SHA256.`` -> ``hmac-sha256``)."""
     if not isinstance(algorithm, str) or not algorithm.strip():
-        raise TsigKeyError("key_algorithm", f"an algorithm is required; use {TSIG_ALGORITHM}")
+        raise TsigKeyError(
+            "key_algorithm", f"an algorithm is required; use {defaults.TSIG_ALGORITHM}"
+        )
     text = algorithm.strip().lower().rstrip(".")
     if text == "hmac-md5.sig-alg.reg.int":
         text = "hmac-md5"
@@ -97,7 +99,7 @@ class TsigKey:
 
     name: str
     secret: str = field(repr=False)
-    algorithm: str = TSIG_ALGORITHM
+    algorithm: str = defaults.TSIG_ALGORITHM
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", normalize_key_name(self.name))

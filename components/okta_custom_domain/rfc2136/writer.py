@@ -5,7 +5,7 @@ failures people hit (wrong key, wrong zone, server not listening) come back as t
 dnspython TSIG exceptions; this module turns every one of them into a single ``Rfc2136Error``
 (wording in ``rcodes``) that names the server, zone and key and says what to change. No Pulumi
 here: the dynamic provider and the offline demo both call this writer. The record content
-helpers of ``rdata`` and ``Rfc2136Error`` are re-exported here, where callers import them.
+helpers live in ``rdata`` and ``Rfc2136Error`` in ``errors``.
 """
 
 from __future__ import annotations
@@ -24,17 +24,11 @@ import dns.rcode
 import dns.rdatatype
 import dns.update
 
+from okta_custom_domain import defaults
 from okta_custom_domain.names import normalize_fqdn, relative_label
 from okta_custom_domain.rfc2136.errors import Rfc2136Error
 from okta_custom_domain.rfc2136.rcodes import rcode_problem
-from okta_custom_domain.rfc2136.rdata import (
-    RECORD_TYPES,
-    TXT_STRING_MAX,
-    build_rdataset,
-    join_txt_strings,
-    normalize_rtype,
-    split_txt_value,
-)
+from okta_custom_domain.rfc2136.rdata import build_rdataset, join_txt_strings, normalize_rtype
 from okta_custom_domain.rfc2136.tsig import TsigKey
 
 log = logging.getLogger(__name__)
@@ -49,14 +43,17 @@ class Rfc2136Writer:
         zone: str,
         key: TsigKey,
         *,
-        port: int = 53,
+        port: int = defaults.DNS_PORT,
         timeout: float = 5.0,
         retries: int = 2,
     ) -> None:
         if not isinstance(server, str) or not server.strip():
             raise ValueError("server: the address or host name of the DNS server is required")
         if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
-            raise ValueError(f"port: {port!r} is not a TCP/UDP port; use 1-65535 (53 by default)")
+            raise ValueError(
+                f"port: {port!r} is not a TCP/UDP port; "
+                f"use 1-65535 ({defaults.DNS_PORT} by default)"
+            )
         if timeout <= 0:
             raise ValueError(f"timeout: {timeout!r} must be a positive number of seconds")
         if retries < 0:
@@ -323,13 +320,4 @@ def _read_exactly(sock: socket.socket, count: int) -> bytes:
         data += chunk
     return data
 
-__all__ = [
-    "RECORD_TYPES",
-    "TXT_STRING_MAX",
-    "Rfc2136Error",
-    "Rfc2136Writer",
-    "build_rdataset",
-    "join_txt_strings",
-    "normalize_rtype",
-    "split_txt_value",
-]
+__all__ = ["Rfc2136Writer"]

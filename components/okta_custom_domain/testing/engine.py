@@ -17,7 +17,7 @@ import os
 import runpy
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,9 +130,14 @@ class OfflineEngine:
         runpy.run_path(str(self.program_path), run_name="__main__")
 
     def stack(
-        self, name: str, config: Mapping[str, auto.ConfigValue] | None = None
+        self,
+        name: str,
+        config: Mapping[str, auto.ConfigValue] | None = None,
+        *,
+        program: Callable[[], None] | None = None,
     ) -> auto.Stack:
-        """Create or select stack ``name`` of the project's program; set ``config`` on it."""
+        """Create or select stack ``name`` of the project's program (or of ``program``, a
+        function run in its place, for a test's own tiny program); set ``config`` on it."""
         opts = auto.LocalWorkspaceOptions(
             work_dir=str(self.root / "project"),
             pulumi_home=str(self.root / "home"),
@@ -141,7 +146,10 @@ class OfflineEngine:
             secrets_provider="passphrase",
         )
         stack = auto.create_or_select_stack(
-            stack_name=name, project_name=PROJECT_NAME, program=self._program, opts=opts
+            stack_name=name,
+            project_name=PROJECT_NAME,
+            program=program or self._program,
+            opts=opts,
         )
         if config:
             stack.set_all_config(dict(config), path=True)

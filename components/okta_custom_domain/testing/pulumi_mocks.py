@@ -14,6 +14,8 @@ import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 
+DNS_READINESS_TYPE = "pulumi-python:dynamic/okta-custom-domain:DnsReadiness"
+VERIFICATION_TYPE = "pulumi-python:dynamic/okta-custom-domain:OktaDomainVerification"
 OKTA_CNAME_TARGET = "acme.customdomains.okta.com"
 OKTA_TXT_VALUE = "dGhpcyBpcyBhIGZha2UgQUNNRSB0b2tlbg"
 
@@ -67,11 +69,10 @@ class OktaMocks(pulumi.runtime.Mocks):
                 )
                 outputs["validationStatus"] = "NOT_STARTED"
             return (None if self.preview else f"OcD{args.name}"), outputs
-        if args.typ == "pulumi-python:dynamic:Resource" and not self.preview:
-            if "records" in args.inputs and "domain_id" not in args.inputs:
-                outputs["ready_at"] = "2026-11-28T00:00:00Z"
-            if "domain_id" in args.inputs:
-                outputs["validation_status"] = args.inputs.get("wait_for", "COMPLETED")
+        if args.typ == DNS_READINESS_TYPE and not self.preview:
+            outputs["ready_at"] = "2026-11-28T00:00:00Z"
+        if args.typ == VERIFICATION_TYPE and not self.preview:
+            outputs["validation_status"] = args.inputs.get("wait_for", "COMPLETED")
         return (None if self.preview else f"{args.name}-id"), outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]]]:

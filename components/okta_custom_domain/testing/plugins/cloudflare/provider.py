@@ -23,7 +23,7 @@ import grpc  # type: ignore[import-untyped]
 from google.protobuf import empty_pb2  # type: ignore[import-untyped]
 from pulumi.runtime.proto import provider_pb2
 
-from okta_custom_domain.rfc2136.writer import Rfc2136Error
+from okta_custom_domain.rfc2136.errors import Rfc2136Error
 from okta_custom_domain.testing.plugins import base
 from okta_custom_domain.testing.plugins.base import (
     REDACTED,

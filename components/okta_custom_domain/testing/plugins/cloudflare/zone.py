@@ -21,7 +21,8 @@ import dns.rdatatype
 import dns.rrset
 
 from okta_custom_domain.names import normalize_fqdn
-from okta_custom_domain.rfc2136.writer import Rfc2136Writer, build_rdataset, join_txt_strings
+from okta_custom_domain.rfc2136.rdata import build_rdataset, join_txt_strings
+from okta_custom_domain.rfc2136.writer import Rfc2136Writer
 from okta_custom_domain.testing.plugins.cloudflare.config import DoubleZone
 
 SUPPORTED_TYPES: tuple[str, ...] = ("A", "AAAA", "CNAME", "TXT")

@@ -26,8 +26,8 @@ from typing import Any
 
 from rich.markup import escape
 
-from okta_custom_domain.cli.demo import DEMO_ZONE
-from okta_custom_domain.readiness.check import check_records
+from okta_custom_domain.demo import DEMO_ZONE
+from okta_custom_domain.readiness.checker import check_records
 from okta_custom_domain.testing import dns_server
 from okta_custom_domain.testing.certs import make_certificate
 from okta_custom_domain.testing.engine import (

@@ -114,6 +114,8 @@ def test_bad_input_exits_2(
         ("--timeout", "0", "timeout: 0.0 must be a positive number of seconds"),
         ("--interval", "-2", "interval: -2.0 must be a positive number of seconds"),
         ("--interval", "0", "interval: 0.0 must be a positive number of seconds"),
+        ("--timeout", "inf", "timeout: inf must be a positive number of seconds"),
+        ("--timeout", "nan", "timeout: nan must be a positive number of seconds"),
     ],
 )
 @pytest.mark.parametrize("wait", [["--wait"], []], ids=["with --wait", "without --wait"])

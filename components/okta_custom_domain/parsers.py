@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
+import math
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -126,7 +127,7 @@ def seconds(value: object, field: str) -> float:
     """A positive duration in seconds (timeouts, poll intervals)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(field, f"{value!r} is not a number; give seconds, e.g. 30")
-    if value <= 0:
+    if not math.isfinite(value) or value <= 0:
         raise InputError(field, f"{value!r} must be a positive number of seconds")
     return float(value)
 

@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pulumi.runtime
 import pytest
-from okta_custom_domain.testing.engine import build_toolchain
+from okta_custom_domain.testing.engine import build_toolchain, toolchain_report
 from pulumi.runtime import settings
+
+
+def pytest_report_header() -> str:
+    """Which Pulumi CLI the engine tests run, and where its version is pinned."""
+    return toolchain_report()
 
 
 @pytest.fixture(autouse=True)

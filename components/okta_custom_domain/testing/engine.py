@@ -12,8 +12,11 @@ Everything else (engine, state, secrets, plugins, the dynamic-provider host) is 
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import importlib.metadata
 import os
+import re
 import runpy
 import subprocess
 import sys
@@ -44,6 +47,56 @@ class ToolchainError(RuntimeError):
 
 TOOLCHAIN_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "pulumi-toolchain"
 """Shipped in the package (``scripts/pulumi-toolchain`` in the repository links to it)."""
+
+_PIN = re.compile(r'^PINNED_([A-Z_]+)="([^"]*)"$', re.MULTILINE)
+
+
+def pinned_versions(script: Path = TOOLCHAIN_SCRIPT) -> dict[str, str]:
+    """The versions pinned at the top of ``pulumi-toolchain``, the one place they are written:
+    ``{"PULUMI": "3.277.0", "PULUMI_YAML": "1.25.0"}`` (the CLI, the YAML language host)."""
+    return dict(_PIN.findall(script.read_text()))
+
+
+def cli_version(bin_dir: Path) -> str:
+    """What ``pulumi version`` of the CLI in ``bin_dir`` says, without the ``v``."""
+    done = subprocess.run(
+        [str(bin_dir / "pulumi"), "version"], capture_output=True, text=True, check=True, timeout=60
+    )
+    return done.stdout.strip().removeprefix("v")
+
+
+def built_toolchain() -> Path | None:
+    """The bin dir ``pulumi-toolchain`` would give, when it is there already (never builds)."""
+    done = subprocess.run(
+        [str(TOOLCHAIN_SCRIPT), "--cached"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    found = done.stdout.strip()
+    return Path(found) if done.returncode == 0 and found else None
+
+
+def toolchain_report() -> str:
+    """One line for a test session's header: the pinned CLI, and the CLI the tests would run."""
+    pin = pinned_versions().get("PULUMI", "?")
+    script = TOOLCHAIN_SCRIPT
+    with contextlib.suppress(ValueError):
+        script = script.relative_to(Path.cwd())
+    sdk = importlib.metadata.version("pulumi")
+    bin_dir = built_toolchain()
+    if bin_dir is None:
+        return f"pulumi CLI v{pin} (pinned in {script}; not built yet); pip pulumi SDK {sdk}"
+    used = cli_version(bin_dir)
+    if used == pin:
+        return f"pulumi CLI v{used} (pinned in {script}) in {bin_dir}; pip pulumi SDK {sdk}"
+    why = os.environ.get("PULUMI_TOOLCHAIN_VERSION")
+    because = f": PULUMI_TOOLCHAIN_VERSION={why}" if why else ""
+    return (
+        f"pulumi CLI v{used} in {bin_dir}, NOT the v{pin} pinned in {script}{because}; "
+        f"pip pulumi SDK {sdk}"
+    )
 
 
 def build_toolchain() -> Path:

@@ -180,3 +180,17 @@ def test_the_unnamed_type_alias_is_added_to_the_options_given() -> None:
     assert len(given.aliases or []) == 1  # the caller's options are left as they were
     (alone,) = pulumi_internals.with_unnamed_type_alias(None).aliases or []
     assert alone.type_ == pulumi_internals.UNNAMED_DYNAMIC_TYPE  # type: ignore[union-attr]
+
+
+def test_ci_installs_the_sdk_the_workarounds_were_checked_against() -> None:
+    """.ci/run and scripts/setup pin the pip SDK through .ci/constraints.txt; the pin and
+    CHECKED_AGAINST move together."""
+    root = Path(__file__).resolve().parents[1]
+    pins = [
+        line.strip()
+        for line in (root / ".ci" / "constraints.txt").read_text().splitlines()
+        if line.strip().startswith("pulumi==")
+    ]
+    assert pins == [f"pulumi=={pulumi_internals.CHECKED_AGAINST}"]
+    for script in (".ci/run", "scripts/setup"):
+        assert "-c .ci/constraints.txt" in (root / script).read_text(), script

@@ -14,6 +14,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -47,6 +49,34 @@ def section(heading: str) -> str:
 
 def pyproject() -> dict[str, Any]:
     return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+# -- LICENSE matches pyproject's license ------------------------------------------------------
+
+# SPDX identifier -> the first two non-blank lines of that license's standard text.
+LICENSE_HEADS = {"Apache-2.0": ("Apache License", "Version 2.0, January 2004")}
+
+
+def license_head(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())[:2]
+
+
+def test_the_license_file_is_the_license_pyproject_declares() -> None:
+    declared = pyproject()["project"]["license"]
+    text = (ROOT / "LICENSE").read_text()
+    assert license_head(text) == LICENSE_HEADS[declared]
+    # The whole standard text, not only its title: the terms, their end, and the appendix.
+    assert "TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION" in text
+    assert "9. Accepting Warranty or Additional Liability." in text
+    assert "END OF TERMS AND CONDITIONS" in text
+    assert "APPENDIX: How to apply the Apache License to your work." in text
+
+
+def test_the_license_check_can_fail() -> None:
+    mit = "MIT License\n\nCopyright (c) 2024 Someone\n"
+    assert license_head(mit) != LICENSE_HEADS["Apache-2.0"]
+    with pytest.raises(KeyError):
+        LICENSE_HEADS["MIT"]
 
 
 # -- the supported Python versions --------------------------------------------------------------

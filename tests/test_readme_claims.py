@@ -11,10 +11,15 @@ import ast
 import re
 import sys
 import tomllib
+from inspect import getsource
 from pathlib import Path
 from typing import Any
 
 import pytest
+from okta_custom_domain.doctor import verdict as doctor_verdict
+from okta_custom_domain.doctor.conclusion import VERDICT_CODES, VerdictCode
+from okta_custom_domain.doctor.dns_verdict import HANDLERS
+from okta_custom_domain.readiness.cause import CauseCode
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -233,3 +238,82 @@ def test_the_python_version_checks_can_fail() -> None:
         (3, 11),
     }
     assert len(python_sources()) > 100
+
+
+# -- the doctor's verdict table -----------------------------------------------------------------
+
+VERDICT_TABLE = "Verdicts, in priority order"
+
+
+def table_rows(text: str) -> list[list[str]]:
+    """The codes of each row of a Markdown table whose first cell holds backticked codes."""
+    return [
+        re.findall(r"`([^`]+)`", line.split(" | ")[0])
+        for line in text.splitlines()
+        if line.startswith("| `")
+    ]
+
+
+def handler_verdicts(handler: Any) -> list[VerdictCode]:
+    """The verdict codes a ``dns_verdict.HANDLERS`` rule can give: the one an ``_as_is``
+    handler closes over, else those its source names."""
+    cells = [cell.cell_contents for cell in handler.__closure__ or ()]
+    if held := [cell for cell in cells if isinstance(cell, VerdictCode)]:
+        return held
+    return [VerdictCode[name] for name in re.findall(r"VerdictCode\.(\w+)", getsource(handler))]
+
+
+def cause_rank() -> dict[VerdictCode, int]:
+    """Each verdict given from a readiness cause, ranked by that cause's priority (the most
+    blocking cause that gives it). Causes that ``decide`` consults itself, outside the cause
+    order (a CAA record that forbids, for a VERIFIED domain), are left out: their rows stand
+    where Okta's state puts them."""
+    consulted = {
+        CauseCode[name]
+        for name in re.findall(r"CauseCode\.(\w+)", getsource(doctor_verdict))
+        if name in CauseCode.__members__
+    }
+    rank: dict[VerdictCode, int] = {}
+    for cause in CauseCode:
+        if cause in consulted:
+            continue
+        for code in handler_verdicts(HANDLERS[cause]):
+            rank.setdefault(code, cause.priority)
+    return rank
+
+
+def out_of_order(rows: list[list[str]], rank: dict[VerdictCode, int]) -> list[str]:
+    """Codes listed after a code of a less blocking cause."""
+    late: list[str] = []
+    highest = -1
+    for row in rows:
+        ranks = [rank[VerdictCode(code)] for code in row if VerdictCode(code) in rank]
+        if ranks and min(ranks) < highest:
+            late += row
+        highest = max([highest, *ranks])
+    return late
+
+
+def test_the_verdict_table_lists_every_verdict_code_once() -> None:
+    listed = [code for row in table_rows(section(VERDICT_TABLE)) for code in row]
+    assert set(VERDICT_CODES) - set(listed) == set(), "verdict codes the table lacks"
+    assert set(listed) - set(VERDICT_CODES) == set(), "table codes the doctor does not have"
+    assert len(listed) == len(set(listed)), "a code listed twice"
+
+
+def test_the_verdict_table_follows_the_cause_priority() -> None:
+    rank = cause_rank()
+    assert set(rank) >= {VerdictCode.DNS_NOT_FOUND, VerdictCode.NOT_READY, VerdictCode.CNAME_LOOP}
+    assert out_of_order(table_rows(section(VERDICT_TABLE)), rank) == []
+
+
+def test_the_verdict_table_checks_can_fail() -> None:
+    rows = table_rows(section(VERDICT_TABLE))
+    listed = [code for row in rows for code in row]
+    assert sorted(listed[:-1]) != sorted(VERDICT_CODES)
+    assert sorted([*listed, listed[0]]) != sorted(VERDICT_CODES)
+    rank = cause_rank()
+    # not_ready (the least blocking cause) listed before dns_not_found (the most blocking).
+    assert out_of_order([["not_ready"], ["dns_not_found"]], rank) == ["dns_not_found"]
+    assert out_of_order([["dns_not_found"], ["not_ready"]], rank) == []
+    assert table_rows("| code | when |\n|---|---|\n| `a` / `b` | x |\n") == [["a", "b"]]

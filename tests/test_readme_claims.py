@@ -317,3 +317,35 @@ def test_the_verdict_table_checks_can_fail() -> None:
     assert out_of_order([["not_ready"], ["dns_not_found"]], rank) == ["dns_not_found"]
     assert out_of_order([["dns_not_found"], ["not_ready"]], rank) == []
     assert table_rows("| code | when |\n|---|---|\n| `a` / `b` | x |\n") == [["a", "b"]]
+
+
+# -- the extras .ci/run installs ----------------------------------------------------------------
+
+
+def extras_named(text: str) -> set[str]:
+    """The extras a text names: "its `test` extra", "`test` and `recipes` extras"."""
+    phrases = re.findall(r"((?:`[\w-]+`(?:,\s*|\s+and\s+)?)+)\s+extras?\b", text)
+    return {name for phrase in phrases for name in re.findall(r"`([\w-]+)`", phrase)}
+
+
+def extras_installed(script: str) -> set[str]:
+    """The extras of the ``pip install ... '.[a,b]'`` lines of a shell script."""
+    groups = re.findall(r"pip install\b[^\n]*?\.\[([^\]]*)\]", script)
+    assert groups, "no `pip install .[extras]` line"
+    return {extra.strip() for group in groups for extra in group.split(",") if extra.strip()}
+
+
+def test_the_readme_names_the_extras_ci_installs() -> None:
+    script = (ROOT / ".ci" / "run").read_text()
+    assert extras_named(section("Run the tests")) == extras_installed(script)
+
+
+def test_the_extras_check_can_fail() -> None:
+    assert extras_named("a virtualenv with the package and its `test` extra, the CLI") == {"test"}
+    assert extras_named("its `test` and `recipes` extras") == {"test", "recipes"}
+    assert extras_named("its `test`, `recipes` and `docs` extras") == {"test", "recipes", "docs"}
+    assert extras_installed(".venv/bin/python -m pip install -q -e '.[test,recipes]'\n") == {
+        "test",
+        "recipes",
+    }
+    assert extras_named("its `test` extra") != extras_installed("pip install -e '.[test,recipes]'")

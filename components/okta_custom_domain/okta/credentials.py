@@ -189,10 +189,10 @@ def resolve_credentials(
             if found is not None:
                 resolved_org, org_from = found
     if resolved_org is None:
-        raise _missing_org(cli)
+        raise _missing_org(tenants_env)
     auth_layer = next((layer for layer in layers if layer.has_auth), None)
     if auth_layer is None:
-        raise _missing_auth(cli)
+        raise _missing_auth(tenants_env)
     # The credential belongs to the org configured next to it; refuse to send it elsewhere.
     try:
         credential_org = auth_layer.org()
@@ -341,12 +341,13 @@ def _tenant_settings(
     )
 
 
-def _missing_org(cli: bool) -> CredentialsError:
-    if cli:
+def _missing_org(tenants_env: str | None) -> CredentialsError:
+    if tenants_env is not None:
         return CredentialsError(
             "--org-url",
             "no Okta org found: give --org-url, or set the environment variable OKTA_ORG_NAME "
-            "(+ OKTA_BASE_URL), or use --tenant NAME",
+            f"(+ OKTA_BASE_URL), or use --tenant NAME with {tenants_env} holding the tenants "
+            "list as JSON",
         )
     return CredentialsError(
         "okta:orgName",
@@ -356,13 +357,14 @@ def _missing_org(cli: bool) -> CredentialsError:
     )
 
 
-def _missing_auth(cli: bool) -> CredentialsError:
-    if cli:
+def _missing_auth(tenants_env: str | None) -> CredentialsError:
+    if tenants_env is not None:
         return CredentialsError(
             "OKTA_API_TOKEN",
             "no Okta API token or OAuth service app found: export OKTA_API_TOKEN (or name "
             "another variable with --token-env VAR), or OKTA_API_CLIENT_ID + "
-            "OKTA_API_PRIVATE_KEY, or use --tenant NAME",
+            f"OKTA_API_PRIVATE_KEY, or use --tenant NAME with {tenants_env} holding the tenants "
+            "list as JSON",
         )
     return CredentialsError(
         "okta:apiToken",

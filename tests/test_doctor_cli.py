@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import re
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -294,6 +295,38 @@ def test_tenant_settings_from_the_tenants_json(lab: Lab) -> None:
     unknown = lab.run("--domain", DOMAIN, "--tenant", "globex", env=env, with_org_url=False)
     assert unknown.code == 2
     assert "'globex' is not in environment variable OKTA_CUSTOM_DOMAIN_TENANTS" in unknown.err
+
+
+def config_get_json(value: Any, *, with_object: bool = True) -> str:
+    """What ``pulumi config get --json okta-custom-domain:tenants`` prints (Pulumi 3.277: the
+    value as JSON text, the value itself for a list or object, and whether it is secret)."""
+    answer: dict[str, Any] = {"value": json.dumps(value, separators=(",", ":"))}
+    if with_object:
+        answer["objectValue"] = value
+    answer["secret"] = True
+    return json.dumps(answer, indent=2)
+
+
+@pytest.mark.parametrize("with_object", [True, False])
+def test_tenant_settings_from_what_pulumi_config_get_json_prints(
+    lab: Lab, with_object: bool
+) -> None:
+    lab.add_domain()
+    tenants = [{"name": "acme", "okta": {"orgUrl": lab.fake.url, "apiToken": lab.fake.api_token}}]
+    env = {"OKTA_CUSTOM_DOMAIN_TENANTS": config_get_json(tenants, with_object=with_object)}
+    run = lab.run("--domain", DOMAIN, "--tenant", "acme", env=env, with_org_url=False)
+    assert run.code == 1, run.err
+    assert run.verdict["code"] == "record_missing"
+    unknown = lab.run("--domain", DOMAIN, "--tenant", "globex", env=env, with_org_url=False)
+    assert "'globex' is not in environment variable OKTA_CUSTOM_DOMAIN_TENANTS (tenants: 'acme')" in unknown.err
+
+
+def test_pulumi_config_get_json_with_a_value_that_is_not_a_list_is_refused(lab: Lab) -> None:
+    env = {"OKTA_CUSTOM_DOMAIN_TENANTS": json.dumps({"value": "acme", "secret": False})}
+    run = lab.run("--domain", DOMAIN, "--tenant", "acme", env=env, with_org_url=False)
+    assert run.code == 2
+    assert 'OKTA_CUSTOM_DOMAIN_TENANTS: the "value" in the environment variable is not valid JSON' in run.err
+    assert "or what `pulumi config get --json okta-custom-domain:tenants` prints" in run.err
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ from okta_custom_domain.okta.org_settings import (
     read_org_settings,
 )
 from okta_custom_domain.okta.org_url import org_url_from
-from okta_custom_domain.parsers import InputError, pem_private_key
+from okta_custom_domain.parsers import InputError, pem_private_key, pulumi_config_value
 
 TENANTS_KEY = "okta-custom-domain:tenants"
 
@@ -300,7 +300,10 @@ def _tenants(config_get: Callable[[str], Any], tenants_env: str | None = None) -
         fix = "set it with `pulumi config set --path 'tenants[0].name' ...`"
     else:
         kind = "environment variable"
-        fix = 'give a JSON list such as \'[{"name": "acme", "okta": {...}}]\''
+        fix = (
+            'give a JSON list such as \'[{"name": "acme", "okta": {...}}]\', or what '
+            f"`pulumi config get --json {TENANTS_KEY}` prints"
+        )
     raw = config_get(TENANTS_KEY)
     if raw is None or raw == "":
         return []
@@ -309,6 +312,13 @@ def _tenants(config_get: Callable[[str], Any], tenants_env: str | None = None) -
             raw = json.loads(raw)
         except ValueError:
             raise CredentialsError(name, f"the {kind} is not valid JSON; {fix}") from None
+    if tenants_env is not None:  # the CLI's variable, filled from `pulumi config get --json`
+        try:
+            raw = pulumi_config_value(raw)
+        except ValueError:
+            raise CredentialsError(
+                name, f'the "value" in the {kind} is not valid JSON; {fix}'
+            ) from None
     if not isinstance(raw, list):
         raise CredentialsError(name, f"the {kind} must be a list of tenant objects; {fix}")
     return raw

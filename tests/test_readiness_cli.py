@@ -17,7 +17,8 @@ from dns_fixtures import (  # type: ignore[import-not-found]  # tests/ is on sys
     dns_zone,
 )
 from okta_custom_domain.cli import main
-from okta_custom_domain.testing.dns_server import TwoServerZone
+from okta_custom_domain.readiness.discovery import BROKEN_RESOLVER_NEXT_STEP
+from okta_custom_domain.testing.dns_server import LyingResolver, TwoServerZone
 
 __all__ = ["dns_zone"]
 
@@ -55,6 +56,30 @@ def test_not_ready_exits_1_with_diagnosis(
     out = capsys.readouterr().out
     assert out.startswith("NOT READY")
     assert "Diagnosis:" in out and "stale" in out and repr(TXT_VALUE) in out
+
+
+def test_a_resolver_answering_nxdomain_for_everything_is_blamed_not_the_zone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A real loopback resolver that says NXDOMAIN even for the root: the diagnosis names the
+    resolver and asks for a working one, instead of "no zone holds example.com"."""
+    with LyingResolver("127.0.0.9") as lying:
+        check = ["check", "--cname", "login.example.com=acme.customdomains.okta.com"]
+        dns = ["--resolver", lying.endpoint, "--query-timeout", "0.5"]
+        assert main([*check, *dns]) == 1
+        out = capsys.readouterr().out
+        assert main([*check, *dns, "--json"]) == 1
+        report = json.loads(capsys.readouterr().out)
+    assert (".", "SOA") in lying.questions
+    assert "no zone holds" not in out
+    assert (
+        f"the resolver {lying.endpoint} answers NXDOMAIN even for the root zone, which always "
+        "exists: it is not a working recursive resolver" in out
+    )
+    assert "--resolver HOST[:PORT]" in out
+    [cause] = report["causes"]
+    assert cause["code"] == "discovery_failed"
+    assert cause["message"].endswith(f"{BROKEN_RESOLVER_NEXT_STEP[0].upper()}{BROKEN_RESOLVER_NEXT_STEP[1:]}.")
 
 
 def test_json_report(dns_zone: TwoServerZone, capsys: pytest.CaptureFixture[str]) -> None:

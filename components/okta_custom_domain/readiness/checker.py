@@ -97,7 +97,11 @@ class ReadinessChecker:
         except (DiscoveryError, ValueError) as exc:
             report = ReadinessReport(
                 records=[RecordReport(record, None) for record in self.records],
-                causes=[discovery_failed(str(exc))],
+                causes=[
+                    discovery_failed(
+                        str(exc), exc.next_step if isinstance(exc, DiscoveryError) else None
+                    )
+                ],
                 checked_at=checked_at,
             )
         else:

@@ -300,10 +300,7 @@ def _tenants(config_get: Callable[[str], Any], tenants_env: str | None = None) -
         fix = "set it with `pulumi config set --path 'tenants[0].name' ...`"
     else:
         kind = "environment variable"
-        fix = (
-            'give a JSON list such as \'[{"name": "acme", "okta": {...}}]\', or what '
-            f"`pulumi config get --json {TENANTS_KEY}` prints"
-        )
+        fix = 'give a JSON list such as \'[{"name": "acme", "okta": {...}}]\''
     raw = config_get(TENANTS_KEY)
     if raw is None or raw == "":
         return []

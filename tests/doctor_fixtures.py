@@ -107,10 +107,12 @@ class Lab:
         env: dict[str, str] | None = None,
         json_out: bool = True,
         with_org_url: bool = True,
+        dns_args: list[str] | None = None,
     ) -> DoctorRun:
-        """Run ``okta-custom-domain doctor`` with the lab's org and DNS options."""
+        """Run ``okta-custom-domain doctor`` with the lab's org and DNS options (or
+        ``dns_args`` instead of the latter)."""
         org = ["--org-url", self.fake.url] if with_org_url else []
-        argv = ["doctor", *args, *org, *self.dns_args]
+        argv = ["doctor", *args, *org, *(self.dns_args if dns_args is None else dns_args)]
         if json_out:
             argv.append("--json")
         parsed = build_parser().parse_args(argv)

@@ -19,7 +19,7 @@ from okta_custom_domain.certificates import (
 from okta_custom_domain.testing.certs import GeneratedCertificate, make_certificate
 
 DOMAIN = "login.example.com"
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 
 MakeCert = Callable[..., GeneratedCertificate]
 
@@ -101,7 +101,7 @@ def _self_signed(bits: int) -> tuple[str, str]:
     """A self-signed certificate for DOMAIN on a new RSA key of ``bits`` bits, and the key."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, DOMAIN)])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)

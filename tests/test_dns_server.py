@@ -18,6 +18,7 @@ import dns.update
 import pytest
 from okta_custom_domain.testing.dns_server import (
     AuthoritativeServer,
+    LyingResolver,
     RecursiveResolver,
     TsigKey,
     TwoServerZone,
@@ -71,6 +72,19 @@ def test_free_port_is_free_on_udp_and_tcp() -> None:
     for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
         with socket.socket(socket.AF_INET, kind) as sock:
             sock.bind(("127.0.0.1", port))
+
+
+def test_the_lying_resolver_answers_nxdomain_for_everything_over_udp_and_tcp() -> None:
+    with LyingResolver("127.0.0.9") as lying:
+        for name in ("example.com", "com", "."):
+            query = dns.message.make_query(name, "SOA")
+            for reply in (
+                dns.query.udp(query, lying.address, port=lying.port, timeout=2),
+                dns.query.tcp(query, lying.address, port=lying.port, timeout=2),
+            ):
+                assert reply.rcode() == dns.rcode.NXDOMAIN
+                assert reply.answer == [] and reply.authority == []
+    assert lying.questions == [(n, "SOA") for n in ("example.com", "com", ".") for _ in (1, 2)]
 
 
 def test_find_knotd_returns_executable() -> None:

@@ -5,15 +5,21 @@ Against FakeOkta and two knotd servers; every run also checks that the API token
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
+import re
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from doctor_fixtures import DOMAIN, Lab, lab  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest
-from okta_custom_domain.cli import main
+from okta_custom_domain.cli import build_parser, main
+from okta_custom_domain.cli.doctor import TENANTS_ENV
 from okta_custom_domain.doctor.render import SCHEMA_VERSION
 from okta_custom_domain.doctor.verdict import VERDICT_CODES
+from okta_custom_domain.okta.org_settings import ENV_VARS
 
 __all__ = ["lab"]  # fixture used by name below
 
@@ -203,6 +209,66 @@ def test_no_org_exit_2_and_name_the_setting(lab: Lab) -> None:
     assert "OKTA_ORG_NAME" in run.err
 
 
+def doctor_reads() -> tuple[set[str], set[str]]:
+    """The flags of ``doctor`` and the environment variables the CLI reads credentials from."""
+    parser = build_parser("doctor")
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    flags = {o for a in sub.choices["doctor"]._actions for o in a.option_strings}
+    return flags, {*ENV_VARS.values(), TENANTS_ENV}
+
+
+def names_it_does_not_read(message: str) -> list[str]:
+    """Flags, variables and stack config the message names that the doctor CLI never reads."""
+    flags, variables = doctor_reads()
+    wrong = [f for f in re.findall(r"(?<![\w-])--[a-z][a-z-]*", message) if f not in flags]
+    wrong += [v for v in re.findall(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b", message) if v not in variables]
+    wrong += re.findall(r"stack config|pulumi config|\bokta:\w+", message)
+    return wrong
+
+
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [
+        ((), ["--org-url", "OKTA_ORG_NAME", "--tenant", "OKTA_CUSTOM_DOMAIN_TENANTS"]),
+        (
+            ("--org-url", "https://acme.okta.com"),
+            ["OKTA_API_TOKEN", "--token-env", "OKTA_API_CLIENT_ID", "OKTA_API_PRIVATE_KEY",
+             "--tenant", "OKTA_CUSTOM_DOMAIN_TENANTS"],
+        ),
+    ],
+)  # fmt: skip
+def test_missing_credentials_name_only_what_the_cli_reads(
+    args: tuple[str, ...],
+    names: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Through ``main`` with no Okta setting in the environment: the fix names the doctor's
+    flags and variables (--tenant with the variable it reads tenants from), never stack
+    config, which the CLI does not read."""
+    for name in [*os.environ]:
+        if name.startswith("OKTA_"):
+            monkeypatch.delenv(name)
+    code = main(["doctor", "--domain", DOMAIN, *args])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    assert captured.err.startswith("okta-custom-domain doctor: error: ")
+    assert [name for name in names if name not in captured.err] == []
+    assert names_it_does_not_read(captured.err) == []
+
+
+def test_the_names_check_can_fail() -> None:
+    program = (
+        "okta:orgName: no Okta org found: set stack config okta:orgName (+ okta:baseUrl) "
+        "(`pulumi config set okta:orgName ...`) or the environment variables OKTA_ORG_NAME"
+    )
+    assert sorted(names_it_does_not_read(program)) == [
+        "okta:baseUrl", "okta:orgName", "okta:orgName", "okta:orgName", "pulumi config",
+        "stack config",
+    ]  # fmt: skip
+    assert names_it_does_not_read("give --api-token or OKTA_TOKEN") == ["--api-token", "OKTA_TOKEN"]
+
+
 def test_invalid_token_exit_2_without_printing_it(lab: Lab) -> None:
     secret = "00bogus-token-that-must-never-be-printed"
     run = lab.run("--domain", DOMAIN, env={"OKTA_API_TOKEN": secret})
@@ -229,6 +295,38 @@ def test_tenant_settings_from_the_tenants_json(lab: Lab) -> None:
     unknown = lab.run("--domain", DOMAIN, "--tenant", "globex", env=env, with_org_url=False)
     assert unknown.code == 2
     assert "'globex' is not in environment variable OKTA_CUSTOM_DOMAIN_TENANTS" in unknown.err
+
+
+def config_get_json(value: Any, *, with_object: bool = True) -> str:
+    """What ``pulumi config get --json okta-custom-domain:tenants`` prints (Pulumi 3.277: the
+    value as JSON text, the value itself for a list or object, and whether it is secret)."""
+    answer: dict[str, Any] = {"value": json.dumps(value, separators=(",", ":"))}
+    if with_object:
+        answer["objectValue"] = value
+    answer["secret"] = True
+    return json.dumps(answer, indent=2)
+
+
+@pytest.mark.parametrize("with_object", [True, False])
+def test_tenant_settings_from_what_pulumi_config_get_json_prints(
+    lab: Lab, with_object: bool
+) -> None:
+    lab.add_domain()
+    tenants = [{"name": "acme", "okta": {"orgUrl": lab.fake.url, "apiToken": lab.fake.api_token}}]
+    env = {"OKTA_CUSTOM_DOMAIN_TENANTS": config_get_json(tenants, with_object=with_object)}
+    run = lab.run("--domain", DOMAIN, "--tenant", "acme", env=env, with_org_url=False)
+    assert run.code == 1, run.err
+    assert run.verdict["code"] == "record_missing"
+    unknown = lab.run("--domain", DOMAIN, "--tenant", "globex", env=env, with_org_url=False)
+    assert "'globex' is not in environment variable OKTA_CUSTOM_DOMAIN_TENANTS (tenants: 'acme')" in unknown.err
+
+
+def test_pulumi_config_get_json_with_a_value_that_is_not_a_list_is_refused(lab: Lab) -> None:
+    env = {"OKTA_CUSTOM_DOMAIN_TENANTS": json.dumps({"value": "acme", "secret": False})}
+    run = lab.run("--domain", DOMAIN, "--tenant", "acme", env=env, with_org_url=False)
+    assert run.code == 2
+    assert 'OKTA_CUSTOM_DOMAIN_TENANTS: the "value" in the environment variable is not valid JSON' in run.err
+    assert "give a JSON list such as" in run.err
 
 
 @pytest.mark.parametrize(

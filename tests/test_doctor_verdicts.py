@@ -9,7 +9,13 @@ from __future__ import annotations
 import time
 
 from doctor_fixtures import DOMAIN, ZONE, Lab, lab  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest
-from okta_custom_domain.testing.dns_server import RecursiveResolver, ZoneRecord, broken_trust_anchor
+from okta_custom_domain.readiness.discovery import BROKEN_RESOLVER_NEXT_STEP
+from okta_custom_domain.testing.dns_server import (
+    LyingResolver,
+    RecursiveResolver,
+    ZoneRecord,
+    broken_trust_anchor,
+)
 
 __all__ = ["lab"]  # fixture used by name below
 
@@ -194,6 +200,18 @@ def test_zone_not_found_in_dns(lab: Lab) -> None:
     assert run.code == 1
     assert run.verdict["code"] == "dns_not_found"
     assert "--nameserver HOST[:PORT]" in run.verdict["next_step"]
+
+
+def test_dns_not_found_blames_a_resolver_that_answers_nxdomain_for_everything(lab: Lab) -> None:
+    lab.add_domain()
+    with LyingResolver("127.0.0.9") as lying:
+        dns_args = ["--resolver", lying.endpoint, "--query-timeout", "0.5"]
+        run = lab.run("--domain", DOMAIN, dns_args=dns_args)
+    assert run.code == 1
+    assert run.verdict["code"] == "dns_not_found"
+    assert f"the resolver {lying.endpoint} answers NXDOMAIN even for the root zone" in run.verdict["summary"]
+    assert "no zone holds" not in run.verdict["summary"]
+    assert run.verdict["next_step"] == BROKEN_RESOLVER_NEXT_STEP
 
 
 def test_ready_to_verify(lab: Lab) -> None:

@@ -348,7 +348,7 @@ def self_signed_upload(name: str, key_type: str, bits: int | None) -> dict[str, 
         else rsa.generate_private_key(public_exponent=65537, key_size=bits or 2048)
     )
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(subject)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from fleet_fixtures import tenant  # type: ignore[import-not-found]
+from okta_custom_domain.fleet.source import from_stack
 from okta_custom_domain.fleet.stack_config import flatten_config, write_tenants
 
 RECORDER = """#!{python}
@@ -68,3 +69,21 @@ def test_flatten_config_marks_exactly_the_secret_keys() -> None:
         "p[0].n": ("1", False),
         "p[0].b": ("true", False),
     }
+
+
+PRINTER = """#!{python}
+import sys
+sys.stdout.write({answer!r})
+"""
+
+
+def test_from_stack_reads_what_pulumi_config_get_json_prints(tmp_path: Path) -> None:
+    """The answer's objectValue, else its value parsed (the same reader as the doctor's
+    OKTA_CUSTOM_DOMAIN_TENANTS: ``parsers.pulumi_config_value``)."""
+    listed = [tenant("a")]
+    text = json.dumps(listed, separators=(",", ":"))
+    for answer in ({"value": text, "objectValue": listed, "secret": True}, {"value": text}):
+        fake = tmp_path / "pulumi"
+        fake.write_text(PRINTER.format(python=sys.executable, answer=json.dumps(answer)))
+        fake.chmod(0o755)
+        assert from_stack("dev", str(fake), tmp_path, {"PATH": "/usr/bin:/bin"}) == listed

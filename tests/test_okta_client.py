@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import socket
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import formatdate
 from pathlib import Path
 
@@ -189,7 +189,7 @@ def test_system_log_follows_next_links(fake: FakeOkta) -> None:
     with client_for(fake) as client:
         for index in range(5):
             client.create_domain(f"l{index}.example.test", "MANUAL")
-        since = datetime.now(timezone.utc) - timedelta(hours=1)
+        since = datetime.now(UTC) - timedelta(hours=1)
         events = client.list_logs(since, filter='eventType sw "system.custom_url_domain"', limit=2)
     assert [e.event_type for e in events] == ["system.custom_url_domain.initiate"] * 5
     assert [e.targets[0] for e in events] == [f"l{i}.example.test" for i in range(5)]

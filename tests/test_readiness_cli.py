@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dns.rcode
 import pytest
 from dns_fixtures import (  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest
     CNAME_TARGET,
@@ -17,7 +18,8 @@ from dns_fixtures import (  # type: ignore[import-not-found]  # tests/ is on sys
     dns_zone,
 )
 from okta_custom_domain.cli import main
-from okta_custom_domain.testing.dns_server import TwoServerZone
+from okta_custom_domain.readiness.discovery import BROKEN_RESOLVER_NEXT_STEP
+from okta_custom_domain.testing.dns_server import LyingResolver, TwoServerZone
 
 __all__ = ["dns_zone"]
 
@@ -55,6 +57,41 @@ def test_not_ready_exits_1_with_diagnosis(
     out = capsys.readouterr().out
     assert out.startswith("NOT READY")
     assert "Diagnosis:" in out and "stale" in out and repr(TXT_VALUE) in out
+
+
+def test_a_resolver_answering_nxdomain_for_everything_is_blamed_not_the_zone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A real loopback resolver that says NXDOMAIN even for the root: the diagnosis names the
+    resolver and asks for a working one, instead of "no zone holds example.com"."""
+    with LyingResolver("127.0.0.9") as lying:
+        check = ["check", "--cname", "login.example.com=acme.customdomains.okta.com"]
+        options = ["--resolver", lying.endpoint, "--query-timeout", "0.5"]
+        assert main([*check, *options]) == 1
+        out = capsys.readouterr().out
+        assert main([*check, *options, "--json"]) == 1
+        report = json.loads(capsys.readouterr().out)
+    assert (".", "SOA") in lying.questions
+    assert "no zone holds" not in out
+    assert (
+        f"the resolver {lying.endpoint} answers NXDOMAIN even for the root zone, which always "
+        "exists: it is not a working recursive resolver" in out
+    )
+    assert "--resolver HOST[:PORT]" in out
+    [cause] = report["causes"]
+    assert cause["code"] == "discovery_failed"
+    assert cause["message"].endswith(f"{BROKEN_RESOLVER_NEXT_STEP[0].upper()}{BROKEN_RESOLVER_NEXT_STEP[1:]}.")
+
+
+def test_a_resolver_with_empty_answers_even_for_the_root_is_blamed_too(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with LyingResolver("127.0.0.9", rcode=dns.rcode.NOERROR) as empty:
+        check = ["check", "--cname", "login.example.com=acme.customdomains.okta.com"]
+        assert main([*check, "--resolver", empty.endpoint, "--query-timeout", "0.5"]) == 1
+    out = capsys.readouterr().out
+    assert f"the resolver {empty.endpoint} answers no SOA (an empty answer) even for the root" in out
+    assert "--resolver HOST[:PORT]" in out
 
 
 def test_json_report(dns_zone: TwoServerZone, capsys: pytest.CaptureFixture[str]) -> None:

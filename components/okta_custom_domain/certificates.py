@@ -259,9 +259,9 @@ def validate_manual_certificate(
     key material.
     """
     name = normalize_fqdn(domain, field="domain")
-    when = now or datetime.datetime.now(datetime.timezone.utc)
+    when = now or datetime.datetime.now(datetime.UTC)
     if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.timezone.utc)
+        when = when.replace(tzinfo=datetime.UTC)
 
     certs = _load_certificates(
         _require_text(certificate_pem, "certificate", "the certificate"), "certificate"

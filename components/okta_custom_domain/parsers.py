@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
+import json
 import math
 import os
 import re
@@ -273,6 +274,21 @@ def known_keys(value: Mapping[str, Any], known: Iterable[str], where: str) -> No
         raise InputError(
             f"{where}.{key}", f"unknown key; {hint} (known keys: {', '.join(names)})"
         )
+
+
+def pulumi_config_value(answer: Any) -> Any:
+    """The value in what ``pulumi config get --json KEY`` prints, or ``answer`` unchanged.
+
+    Pulumi prints ``{"value": "<the value as JSON text>", "objectValue": <the value>,
+    "secret": ...}`` for an object or list (``objectValue`` only for those): take
+    ``objectValue``, else parse ``value`` as JSON (``ValueError`` when it is not JSON). Any
+    other ``answer`` is already the value (a list of tenants, say) and comes back as it is.
+    """
+    if isinstance(answer, Mapping) and "objectValue" in answer:
+        return answer["objectValue"]
+    if isinstance(answer, Mapping) and isinstance(answer.get("value"), str):
+        return json.loads(answer["value"])
+    return answer
 
 
 Parser = Callable[[Any], Any]

@@ -298,7 +298,7 @@ def test_bad_certificates_fail_before_anything_is_created(
     if problem == "for another domain":
         bundle = make_certificate(f"other.{ZONE}")
     elif problem == "expired":
-        past = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=30)
+        past = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=30)
         bundle = make_certificate(domain, not_before=past, days=10)
     else:
         other = make_certificate(domain)

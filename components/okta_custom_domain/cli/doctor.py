@@ -15,7 +15,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from okta_custom_domain import defaults
@@ -202,7 +202,7 @@ def _diagnose(
     """Gather and decide for one domain or all; verify the ready ones with ``--verify``."""
     results: list[tuple[Findings, Verdict, dict[str, Any] | None]] = []
     with OktaDomainsClient(org_url, auth) as client:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         found = (
             gather_all(client, options, now=now)
             if domain is None

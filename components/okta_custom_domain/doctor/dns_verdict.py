@@ -53,7 +53,7 @@ def _lame(findings: Findings, cause: Cause) -> Verdict:
 
 
 def _dns_not_found(findings: Findings, cause: Cause) -> Verdict:
-    words = discovery_failed(str(cause.details.get("error", cause.summary)))
+    words = discovery_failed(str(cause.details.get("error", cause.summary)), cause.next_step)
     return Verdict(
         VerdictCode.DNS_NOT_FOUND, words.summary, words.next_step, details=dict(cause.details)
     )

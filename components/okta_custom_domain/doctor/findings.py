@@ -10,7 +10,7 @@ of the last 24 hours. Reading is all this module does; ``verdict`` decides.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import dns.rdatatype
@@ -111,7 +111,7 @@ def event_time(event: LogEvent) -> datetime | None:
         parsed = datetime.fromisoformat(event.published.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def read_events(
@@ -182,7 +182,7 @@ def gather_for(
     log_window: timedelta = LOG_WINDOW,
 ) -> Findings:
     """Findings for ``domain`` whose Okta object (with ``dnsRecords``) is ``okta_domain``."""
-    checked_at = now or datetime.now(timezone.utc)
+    checked_at = now or datetime.now(UTC)
     findings = Findings(domain=domain, checked_at=checked_at, okta=okta_domain)
     try:
         findings.events = read_events(client, domain, checked_at, log_window)

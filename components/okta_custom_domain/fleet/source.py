@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from okta_custom_domain.parsers import pulumi_config_value
 from okta_custom_domain.tenants import CONFIG_KEY, TenantConfigError, parse_tenants
 
 PROJECT_KEY = f"okta-custom-domain:{CONFIG_KEY}"
@@ -79,9 +80,5 @@ def from_stack(stack: str, pulumi: str, cwd: Path, env: Mapping[str, str]) -> li
             f"{where}: cannot read {PROJECT_KEY} ({reason}); run from the project directory "
             "of that stack (--from-stack-dir) with its backend selected"
         )
-    answer = json.loads(done.stdout)  # {"value": "<JSON text>", "objectValue": ..., "secret": ...}
-    if isinstance(answer, Mapping) and "objectValue" in answer:
-        answer = answer["objectValue"]
-    elif isinstance(answer, Mapping) and isinstance(answer.get("value"), str):
-        answer = json.loads(answer["value"])
+    answer = pulumi_config_value(json.loads(done.stdout))
     return validated(_unwrap(answer, where), where)

@@ -31,7 +31,7 @@ from okta_custom_domain.okta.org_settings import (
     read_org_settings,
 )
 from okta_custom_domain.okta.org_url import org_url_from
-from okta_custom_domain.parsers import InputError, pem_private_key
+from okta_custom_domain.parsers import InputError, pem_private_key, pulumi_config_value
 
 TENANTS_KEY = "okta-custom-domain:tenants"
 
@@ -189,10 +189,10 @@ def resolve_credentials(
             if found is not None:
                 resolved_org, org_from = found
     if resolved_org is None:
-        raise _missing_org(cli)
+        raise _missing_org(tenants_env)
     auth_layer = next((layer for layer in layers if layer.has_auth), None)
     if auth_layer is None:
-        raise _missing_auth(cli)
+        raise _missing_auth(tenants_env)
     # The credential belongs to the org configured next to it; refuse to send it elsewhere.
     try:
         credential_org = auth_layer.org()
@@ -309,6 +309,13 @@ def _tenants(config_get: Callable[[str], Any], tenants_env: str | None = None) -
             raw = json.loads(raw)
         except ValueError:
             raise CredentialsError(name, f"the {kind} is not valid JSON; {fix}") from None
+    if tenants_env is not None:  # the CLI's variable, filled from `pulumi config get --json`
+        try:
+            raw = pulumi_config_value(raw)
+        except ValueError:
+            raise CredentialsError(
+                name, f'the "value" in the {kind} is not valid JSON; {fix}'
+            ) from None
     if not isinstance(raw, list):
         raise CredentialsError(name, f"the {kind} must be a list of tenant objects; {fix}")
     return raw
@@ -341,12 +348,13 @@ def _tenant_settings(
     )
 
 
-def _missing_org(cli: bool) -> CredentialsError:
-    if cli:
+def _missing_org(tenants_env: str | None) -> CredentialsError:
+    if tenants_env is not None:
         return CredentialsError(
             "--org-url",
             "no Okta org found: give --org-url, or set the environment variable OKTA_ORG_NAME "
-            "(+ OKTA_BASE_URL), or use --tenant NAME",
+            f"(+ OKTA_BASE_URL), or use --tenant NAME with {tenants_env} holding the tenants "
+            "list as JSON",
         )
     return CredentialsError(
         "okta:orgName",
@@ -356,13 +364,14 @@ def _missing_org(cli: bool) -> CredentialsError:
     )
 
 
-def _missing_auth(cli: bool) -> CredentialsError:
-    if cli:
+def _missing_auth(tenants_env: str | None) -> CredentialsError:
+    if tenants_env is not None:
         return CredentialsError(
             "OKTA_API_TOKEN",
             "no Okta API token or OAuth service app found: export OKTA_API_TOKEN (or name "
             "another variable with --token-env VAR), or OKTA_API_CLIENT_ID + "
-            "OKTA_API_PRIVATE_KEY, or use --tenant NAME",
+            f"OKTA_API_PRIVATE_KEY, or use --tenant NAME with {tenants_env} holding the tenants "
+            "list as JSON",
         )
     return CredentialsError(
         "okta:apiToken",

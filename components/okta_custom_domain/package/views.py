@@ -22,10 +22,9 @@ import dataclasses
 import types
 import typing
 from collections.abc import Mapping
-from typing import Any, TypedDict, Union
+from typing import Any, NotRequired, TypedDict, Union
 
 import pulumi
-from typing_extensions import NotRequired
 
 from okta_custom_domain.args import (
     ManualCertificate,

@@ -15,8 +15,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime
+from typing import Any, Unpack
 
 import dns.name
 import dns.rdatatype
@@ -45,9 +45,6 @@ from okta_custom_domain.readiness.records import ExpectedRecord, parse_records
 from okta_custom_domain.readiness.report import ReadinessReport, RecordReport, ZoneReport
 from okta_custom_domain.readiness.wildcards import wildcard_answer
 from okta_custom_domain.readiness.zone_finder import ZoneFinder
-
-if TYPE_CHECKING:
-    from typing import Unpack  # 3.11+; only read by the type checker (requires-python 3.10)
 
 ZoneKey = tuple[str | None, tuple[NameServer, ...]]
 
@@ -94,13 +91,17 @@ class ReadinessChecker:
         """
         self.zones.deadline = deadline
         started = time.perf_counter()
-        checked_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        checked_at = datetime.now(UTC).isoformat(timespec="seconds")
         try:
             zones = await self.discover()
         except (DiscoveryError, ValueError) as exc:
             report = ReadinessReport(
                 records=[RecordReport(record, None) for record in self.records],
-                causes=[discovery_failed(str(exc))],
+                causes=[
+                    discovery_failed(
+                        str(exc), exc.next_step if isinstance(exc, DiscoveryError) else None
+                    )
+                ],
                 checked_at=checked_at,
             )
         else:

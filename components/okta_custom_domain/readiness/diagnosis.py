@@ -55,12 +55,13 @@ def serials_behind(missing: list[int], serving: list[int]) -> bool:
     return bool(missing and serving and max(missing) < min(serving))
 
 
-def discovery_failed(error: str) -> Cause:
-    """No authoritative server could be found for the records."""
+def discovery_failed(error: str, next_step: str | None = None) -> Cause:
+    """No authoritative server could be found for the records; ``next_step`` when the fix is
+    not the name's delegation (``DiscoveryError.next_step``: a broken resolver)."""
     return Cause(
         CauseCode.DISCOVERY_FAILED,
         f"Could not find the authoritative servers: {error}.",
-        DISCOVERY_NEXT_STEP,
+        next_step or DISCOVERY_NEXT_STEP,
         details={"error": error},
     )
 

@@ -23,7 +23,21 @@ from okta_custom_domain import defaults, parsers
 
 
 class DiscoveryError(RuntimeError):
-    """The zone or its name servers could not be found; the message says what to check."""
+    """The zone or its name servers could not be found; the message says what to check.
+
+    ``next_step`` is the fix when it is not the usual one (the name and its delegation): a
+    resolver that cannot resolve anything needs replacing, not the zone fixing.
+    """
+
+    def __init__(self, message: str, *, next_step: str | None = None) -> None:
+        super().__init__(message)
+        self.next_step = next_step
+
+
+BROKEN_RESOLVER_NEXT_STEP = (
+    "give a working recursive resolver with --resolver HOST[:PORT] (e.g. 1.1.1.1), or the "
+    "zone's authoritative servers with --nameserver HOST[:PORT]"
+)
 
 
 @dataclass(frozen=True)
@@ -96,6 +110,16 @@ async def find_zone(name: str, stub: dns.asyncresolver.Resolver) -> str:
     try:
         zone = await dns.asyncresolver.zone_for_name(name, resolver=stub, lifetime=stub.lifetime)
     except dns.resolver.NoRootSOA as exc:
+        # A working resolver answers the root zone's SOA, and a name under no zone with
+        # NXDOMAIN and the root's SOA: climbing to the root without one blames the resolver.
+        broken = await _root_soa_missing(stub)
+        if broken is not None:
+            raise DiscoveryError(
+                f"the resolver {_describe(stub)} answers {broken} even for the root zone, "
+                f"which always exists: it is not a working recursive resolver, so the zone of "
+                f"{name} cannot be found through it",
+                next_step=BROKEN_RESOLVER_NEXT_STEP,
+            ) from exc
         raise DiscoveryError(f"no zone holds {name}: no SOA found up to the root") from exc
     except dns.exception.Timeout as exc:
         raise DiscoveryError(
@@ -108,6 +132,20 @@ async def find_zone(name: str, stub: dns.asyncresolver.Resolver) -> str:
     except dns.exception.DNSException as exc:
         raise DiscoveryError(f"finding the zone of {name} failed: {exc}") from exc
     return zone.to_text(omit_final_dot=True).lower()
+
+
+async def _root_soa_missing(stub: dns.asyncresolver.Resolver) -> str | None:
+    """What ``stub`` answers instead of the root zone's SOA (``NXDOMAIN``, ``no SOA``); None
+    when it gives the SOA, or fails in a way the caller already reports (timeout, SERVFAIL)."""
+    try:
+        answer = await stub.resolve(
+            dns.name.root, dns.rdatatype.SOA, raise_on_no_answer=False, lifetime=stub.lifetime
+        )
+    except dns.resolver.NXDOMAIN:
+        return "NXDOMAIN"
+    except dns.exception.DNSException:
+        return None
+    return None if answer.rrset is not None else "no SOA (an empty answer)"
 
 
 def _describe(stub: dns.asyncresolver.Resolver) -> str:

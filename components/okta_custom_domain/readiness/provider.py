@@ -9,7 +9,7 @@ options change; a failed wait raises with the full diagnosis, which is what ``pu
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pulumi
@@ -101,7 +101,7 @@ class DnsReadinessProvider(pulumi.dynamic.ResourceProvider):
     def _wait(self, props: Mapping[str, Any]) -> dict[str, Any]:
         pulumi_internals.prepare_host()  # Ctrl-C ends the wait; waits run concurrently
         inputs = normalize_inputs(props)
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
         report = wait_until_ready(
             inputs["records"],
             timeout=inputs["timeout"],
@@ -113,7 +113,7 @@ class DnsReadinessProvider(pulumi.dynamic.ResourceProvider):
             nameservers=inputs["nameservers"],
             validating_resolver=inputs["validating_resolver"],
         )
-        finished = datetime.now(timezone.utc)
+        finished = datetime.now(UTC)
         return {
             **inputs,
             "ready_at": finished.isoformat(timespec="seconds").replace("+00:00", "Z"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Unpack
 
 from okta_custom_domain import cancellation, defaults, parsers
 from okta_custom_domain.readiness.blocking import blocking_form
@@ -17,9 +17,6 @@ from okta_custom_domain.readiness.checker import ReadinessChecker, checker_for
 from okta_custom_domain.readiness.options import DnsOptions
 from okta_custom_domain.readiness.records import ExpectedRecord
 from okta_custom_domain.readiness.report import ReadinessReport
-
-if TYPE_CHECKING:
-    from typing import Unpack  # 3.11+; only read by the type checker (requires-python 3.10)
 
 BACKOFF = 1.5
 

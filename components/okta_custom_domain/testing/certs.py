@@ -62,7 +62,7 @@ def make_certificate(
     traditional OpenSSL form (``BEGIN RSA PRIVATE KEY`` / ``BEGIN EC PRIVATE KEY``).
     """
     start = not_before or (
-        datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=1)
+        datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)
     )
     end = start + datetime.timedelta(days=days)
     ca_key = _new_key(key_type)

@@ -5,7 +5,8 @@ Three authoritative servers share one interface (``zone_server.ZoneFileServer``,
 only one taking RFC 2136 updates), ``nsd`` runs NSD and ``bind`` runs ``named``;
 ``implementations.AUTHORITATIVE`` names them for tests run once per implementation.
 ``two_server`` is the standard two-server zone on knotd, ``unbound`` a recursive resolver,
-``silent`` an endpoint that never answers and a port where nothing listens; ``zones`` writes
+``silent`` an endpoint that never answers and a port where nothing listens, ``lying`` a
+resolver that answers NXDOMAIN for every name (the root included); ``zones`` writes
 zone text and queries a server, ``loopback`` finds free ports. Every name is importable here.
 """
 
@@ -24,6 +25,7 @@ from okta_custom_domain.testing.dns_server.loopback import (
     free_port,
     free_port_on_all,
 )
+from okta_custom_domain.testing.dns_server.lying import LyingResolver
 from okta_custom_domain.testing.dns_server.nsd import NSD_INSTALL_HINT, NsdServer, find_nsd
 from okta_custom_domain.testing.dns_server.silent import SilentServer, closed_port
 from okta_custom_domain.testing.dns_server.two_server import TwoServerZone
@@ -52,6 +54,7 @@ __all__ = [
     "UNBOUND_INSTALL_HINT",
     "AuthoritativeServer",
     "BindServer",
+    "LyingResolver",
     "NsdServer",
     "RecursiveResolver",
     "SilentServer",

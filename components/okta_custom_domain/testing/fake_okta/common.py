@@ -6,7 +6,7 @@ of ``FakeOkta`` (``domain_limit``, ``cname_target``, the clock) changes what eve
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Protocol
 
 
@@ -41,7 +41,7 @@ class ApiError(Exception):
 
 def iso(ts: float) -> str:
     """``ts`` the way Okta writes times: UTC, milliseconds, ``Z``."""
-    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def one(query: dict[str, list[str]], key: str) -> str | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import dns.exception
@@ -149,7 +149,7 @@ def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[list[str], l
 
 def timestamp() -> str:
     """Now as Cloudflare writes it (RFC 3339, microseconds, Z)."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def outputs(

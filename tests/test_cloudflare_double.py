@@ -211,6 +211,34 @@ def test_plugin_info_handshake_and_configure(plugin: Stub, requests_log: Path) -
     assert_no_secret(requests_log.read_text())
 
 
+@pytest.mark.parametrize(
+    "token",
+    ["cf-token-" + "a" * 20, "a" * 81, "a" * 39 + "!", "a" * 40 + "\n"],
+    ids=["29 chars", "81 chars", "a '!'", "a newline"],
+)
+def test_check_config_refuses_an_api_token_of_the_wrong_shape(plugin: Stub, token: str) -> None:
+    """The real provider's schema pattern ^[0-9A-Za-z-_]{40,80}$, checked at preview; the
+    token itself never appears in the reason."""
+    checked = plugin.CheckConfig(
+        provider_pb2.CheckRequest(news=struct({"apiToken": rpc.wrap_rpc_secret(token)}))
+    )
+    [failure] = checked.failures
+    assert failure.property == "apiToken"
+    assert "40 to 80 characters" in failure.reason and token.strip() not in failure.reason
+    for good in ("a" * 40, "A-_" + "9" * 77, API_TOKEN):
+        fine = plugin.CheckConfig(provider_pb2.CheckRequest(news=struct({"apiToken": good})))
+        assert list(fine.failures) == [], good
+
+
+def test_check_config_wants_an_email_with_an_api_key(plugin: Stub) -> None:
+    key = "k" * 37
+    alone = plugin.CheckConfig(provider_pb2.CheckRequest(news=struct({"apiKey": key})))
+    assert [f.property for f in alone.failures] == ["apiKey"]
+    assert "email" in alone.failures[0].reason
+    paired = {"apiKey": key, "email": "dns-admin@example.test"}
+    assert list(plugin.CheckConfig(provider_pb2.CheckRequest(news=struct(paired))).failures) == []
+
+
 def test_missing_or_broken_config_names_the_env_var(
     plugin: Stub, requests_log: Path, config_path: Path
 ) -> None:

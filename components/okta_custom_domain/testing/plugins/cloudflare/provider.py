@@ -13,6 +13,7 @@ and Handshake is unimplemented: the engine sends plain values and marks outputs 
 
 from __future__ import annotations
 
+import re
 import sys
 import uuid
 from collections.abc import Mapping
@@ -33,6 +34,7 @@ from okta_custom_domain.testing.plugins.base import (
     Props,
     RequestLog,
     check_response,
+    contains_unknown,
     diff_response,
     rpc,
     serve,
@@ -56,6 +58,40 @@ CONFIG_ENV = ENV_VAR
 GET_ZONE = "cloudflare:index/getZone:getZone"
 LOGGED_FIELDS = ("zoneId", "name", "type", "content", "ttl", "proxied")
 CREDENTIALS = ("apiToken", "apiKey", "apiUserServiceKey")
+API_TOKEN = re.compile(r"[0-9A-Za-z\-_]{40,80}")
+API_KEY = re.compile(r"[0-9A-Za-z\-_]{37,60}")
+"""The provider schema's patterns (terraform-provider-cloudflare v5 ``provider.go``), checked at
+``CheckConfig``: a malformed credential stops ``preview`` before any call to Cloudflare. Go's
+``^...$`` spans the whole value (a final newline included), hence ``fullmatch``."""
+
+
+def credential_failures(config: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(key, reason) for a credential the schema refuses; the value is never shown."""
+    failures = []
+    token, key = config.get("apiToken"), config.get("apiKey")
+    if isinstance(token, str) and not contains_unknown(token) and not API_TOKEN.fullmatch(token):
+        failures.append(
+            (
+                "apiToken",
+                "Invalid Attribute Value Match: Attribute api_token API tokens must be 40 to 80 "
+                "characters long and only contain characters a-z, A-Z, 0-9, hyphens and "
+                f"underscores (this one has {len(token)} characters); copy the whole token from "
+                "the Cloudflare dashboard (My Profile > API Tokens)",
+            )
+        )
+    if isinstance(key, str) and not contains_unknown(key):
+        if not API_KEY.fullmatch(key):
+            failures.append(
+                (
+                    "apiKey",
+                    "Invalid Attribute Value Match: Attribute api_key API keys must be 37 to 60 "
+                    "characters long and only contain characters a-z, A-Z, 0-9, hyphens and "
+                    "underscores",
+                )
+            )
+        if not config.get("email"):
+            failures.append(("apiKey", 'Attribute "email" must be specified when "api_key" is'))
+    return failures
 
 
 def _zone(config: CloudflareDoubleConfig, props: Mapping[str, Any]) -> DoubleZone:
@@ -156,8 +192,11 @@ class CloudflareDouble(PluginDouble):
             return DoubleError(f"cloudflare double: {exc}", grpc.StatusCode.INVALID_ARGUMENT)
         return None
 
+    def check_config(self, news: Props, urn: str) -> list[tuple[str, str]]:
+        return credential_failures(news.values)
+
     def configure(self, config: Props, call: CallRecord) -> None:
-        """Accept any credentials; log only which kind came (never its value)."""
+        """Take credentials of the right shape (``check_config``); log only which kind came."""
         kind = next((key for key in CREDENTIALS if config.values.get(key)), "none")
         call.notes.update(auth=kind, baseUrl=config.values.get("baseUrl"))
 

@@ -39,6 +39,7 @@ from okta_custom_domain.testing.plugins.cloudflare import (
     load_config,
     writes,
 )
+from okta_custom_domain.testing.plugins.cloudflare.zone import ZoneRecord, ZoneWriter
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
@@ -493,6 +494,55 @@ def test_get_zone_by_name(plugin: Stub, requests_log: Path) -> None:
     with pytest.raises(grpc.RpcError) as info:
         plugin.Invoke(provider_pb2.InvokeRequest(tok="cloudflare:index/getZones:getZones"))
     assert info.value.code() == grpc.StatusCode.UNIMPLEMENTED
+
+
+def get_dns_records(plugin: Stub, fqdn: str, rtype: str) -> list[dict[str, Any]]:
+    args = {"zoneId": ZONE_ID, "name": {"exact": fqdn}, "type": rtype}
+    found = plugin.Invoke(
+        provider_pb2.InvokeRequest(tok="cloudflare:index/getDnsRecords:getDnsRecords", args=struct(args))
+    )
+    results: list[dict[str, Any]] = as_dict(getattr(found, "return"))["results"]
+    return results
+
+
+def test_records_have_ids_that_get_dns_records_lists_and_import_takes(
+    plugin: Stub, requests_log: Path, knot: dns_server.AuthoritativeServer
+) -> None:
+    """As Cloudflare: a record made through the API keeps its id; one made in the dashboard
+    (here: written to the zone directly) is given one when listed; ``zoneId/recordId``
+    imports either; an id Cloudflare never gave is not found."""
+    fqdn = f"adopt.{ZONE}"
+    created = create(plugin, record(fqdn, "CNAME", "acme.customdomains.okta.com", ttl=120))
+    [listed] = get_dns_records(plugin, fqdn, "CNAME")
+    assert (listed["id"], listed["content"], listed["ttl"]) == (
+        created.id, "acme.customdomains.okta.com", 120
+    )
+    dashboard = ZoneRecord(f"_acme-challenge.{fqdn}", "TXT", "token-value", ttl=60)
+    ZoneWriter.for_zone(double_config(knot, requests_log).zones[0]).change(None, dashboard)
+    [txt] = get_dns_records(plugin, dashboard.fqdn, "TXT")
+    assert len(txt["id"]) == 32 and txt["content"] == "token-value"
+    assert get_dns_records(plugin, dashboard.fqdn, "TXT")[0]["id"] == txt["id"]  # stable
+    assert get_dns_records(plugin, f"none.{ZONE}", "TXT") == []
+
+    def imported(import_id: str) -> Any:
+        return plugin.Read(
+            provider_pb2.ReadRequest(id=import_id, urn=urn("imported"), type=RECORD_TYPE)
+        )
+
+    answer = imported(f"{ZONE_ID}/{txt['id']}")
+    assert answer.id == txt["id"]
+    inputs = as_dict(answer.inputs)
+    assert inputs == {
+        "zoneId": ZONE_ID, "name": dashboard.fqdn, "type": "TXT", "content": "token-value",
+        "ttl": 60, "proxied": False,
+    }  # fmt: skip
+    assert as_dict(imported(f"{ZONE_ID}/{created.id}").inputs)["content"] == (
+        "acme.customdomains.okta.com"
+    )
+    assert not imported(f"{ZONE_ID}/{uuid.uuid4().hex}").id
+    assert not imported(f"{OTHER_ZONE_ID}/{txt['id']}").id
+    delete(plugin, created.id, created.properties)
+    assert not imported(f"{ZONE_ID}/{created.id}").id
 
 
 def test_other_resource_types_are_refused(plugin: Stub, requests_log: Path) -> None:

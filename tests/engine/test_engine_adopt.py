@@ -212,3 +212,29 @@ def test_adopting_a_domain_the_org_does_not_have_fails_before_anything_is_create
     assert lab.dns.serial(ZONE) == serial
     created = [n for n, op in run.steps.items() if op == "create" and "pulumi:" not in run.types[n]]
     assert created == [], run.steps
+
+
+def test_a_domain_left_by_a_killed_run_is_finished_and_delete_on_destroy_deletes_it(
+    lab: EngineLab,
+) -> None:
+    """A run killed right after the create leaves a NOT_STARTED domain and no records: adopting
+    it writes the records, verifies once and waits; with ``deleteOnDestroy`` destroy deletes
+    the domain and the records, and says nothing about leaving them."""
+    fake = lab.okta["acme"]
+    domain_id = fake.add_domain(DOMAIN)
+    before_up = len(fake.requests)
+    stack = adopting_stack(lab, lab.rfc2136_dns(ZONE), deleteOnDestroy=True)
+    run = Run()
+    result = run.up(stack)
+    outputs = result.outputs["acme"].value[DOMAIN]
+    assert (outputs["domain_id"], outputs["validation_status"]) == (domain_id, "COMPLETED")
+    assert okta_writes(lab, before_up) == [("POST", f"/api/v1/domains/{domain_id}/verify")]
+    assert served(lab, domain_id)["CNAME"] == ["acme.customdomains.okta.com"]
+    assert "acme-login-example-test-adopted" not in run.steps
+
+    gone = Run()
+    gone.destroy(stack)
+    assert okta_writes(lab, before_up)[-1] == ("DELETE", f"/api/v1/domains/{domain_id}")
+    assert lab.okta_domains("acme") == []
+    assert lab.served(DOMAIN, "CNAME") == []
+    assert "left in place" not in gone.log.text

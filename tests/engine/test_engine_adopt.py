@@ -120,6 +120,10 @@ def test_adopting_a_live_domain_writes_nothing_and_destroy_leaves_it_serving(
     serving = served(lab, domain_id)
     serial = lab.dns.serial(ZONE)
 
+    preview = adopting_stack(lab, lab.rfc2136_dns(ZONE)).preview(color="never")
+    assert preview.change_summary.get(auto.OpType.IMPORT) == 1, preview.change_summary
+    assert okta_writes(lab, before_up) == []
+
     first = Run()
     result = first.up(adopting_stack(lab, lab.rfc2136_dns(ZONE)))
     outputs = result.outputs["acme"].value[DOMAIN]

@@ -146,6 +146,8 @@ def test_destroy_says_what_it_left() -> None:
     assert "login.example.test was adopted: left in place the Okta domain OcDabc" in line
     assert "https://acme.okta.com" in line and "TXT _acme-challenge.login.example.test" in line
     assert "deleteOnDestroy: true" in line
+    by_hand = left_in_place({**props, "records": []})  # a registrar's records are not ours
+    assert "records" not in by_hand and "left in place the Okta domain OcDabc in" in by_hand
     provider = AdoptionNoticeProvider()
     assert provider.create(props).outs == props
     assert not provider.diff("OcDabc", props, dict(props)).changes

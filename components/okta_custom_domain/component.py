@@ -93,19 +93,7 @@ class OktaCustomDomain(pulumi.ComponentResource):
         names = expected_names(args.domain, args.certificate_source_type)
         retain = adoption is not None and not args.delete_on_destroy
 
-        preflight = args.dns.preflight(name, self)
-        domain = okta.Domain(
-            f"{name}-domain",
-            name=args.domain,
-            certificate_source_type=args.certificate_source_type,
-            brand_id=args.brand_id,
-            opts=pulumi.ResourceOptions(
-                parent=self,
-                depends_on=preflight,
-                import_=adoption.domain_id if adoption else None,
-                retain_on_delete=retain or None,
-            ),
-        )
+        domain = self._okta_domain(name, args, args.dns.preflight(name, self), adoption, retain)
         values = domain.dns_records.apply(
             lambda records: record_values(plain_okta_records(records), names, args.domain)
         )
@@ -158,6 +146,29 @@ class OktaCustomDomain(pulumi.ComponentResource):
                 "dns_records": self.dns_records,
                 "registrar_rows": self.registrar_rows,
             }
+        )
+
+    def _okta_domain(
+        self,
+        name: str,
+        args: OktaCustomDomainArgs,
+        preflight: list[pulumi.Resource],
+        adoption: Adoption | None,
+        retain: bool,
+    ) -> okta.Domain:
+        """The Okta domain, created after the DNS preflight; or, adopted, imported by its id
+        (with the live certificate source, so the import changes nothing) and retained."""
+        return okta.Domain(
+            f"{name}-domain",
+            name=args.domain,
+            certificate_source_type=args.certificate_source_type,
+            brand_id=args.brand_id,
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=preflight,
+                import_=adoption.domain_id if adoption else None,
+                retain_on_delete=retain or None,
+            ),
         )
 
     def _verify(

@@ -18,12 +18,12 @@ KEYS = ("domain", "domain_id", "org_url", "records")
 
 def left_in_place(props: dict[str, Any]) -> str:
     """What destroy left, in one line."""
-    records = ", ".join(str(r) for r in props.get("records") or []) or "no records"
+    records = ", ".join(str(r) for r in props.get("records") or [])
+    kept = f" and its records ({records})" if records else ""
     return (
         f"okta-custom-domain: {props.get('domain')} was adopted: left in place the Okta domain "
-        f"{props.get('domain_id')} in {props.get('org_url')} and its records ({records}); they "
-        "keep serving. Set deleteOnDestroy: true (delete_on_destroy=True) before destroy to "
-        "delete them."
+        f"{props.get('domain_id')} in {props.get('org_url')}{kept}; they keep serving. Set "
+        "deleteOnDestroy: true (delete_on_destroy=True) before destroy to delete them."
     )
 
 

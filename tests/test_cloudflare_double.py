@@ -545,6 +545,34 @@ def test_records_have_ids_that_get_dns_records_lists_and_import_takes(
     assert not imported(f"{ZONE_ID}/{created.id}").id
 
 
+def test_create_refuses_a_name_in_use_as_cloudflare_does(
+    plugin: Stub, requests_log: Path
+) -> None:
+    """Cloudflare's create: a second CNAME (or an A) at a CNAME's name is 81053, another type
+    there 81054, the same record twice 81058; two different TXT values may share a name."""
+    name = f"taken.{ZONE}"
+    first = create(plugin, record(name, "CNAME", "acme.customdomains.okta.com"))
+    refused = {
+        "81053": record(name, "CNAME", "other.customdomains.okta.com"),
+        "81054": record(name, "TXT", "v"),
+    }
+    for code, props in refused.items():
+        with pytest.raises(grpc.RpcError) as info:
+            create(plugin, props)
+        assert info.value.code() == grpc.StatusCode.ALREADY_EXISTS
+        assert f"({code})" in info.value.details() and name in info.value.details()
+    txt = f"_acme-challenge.{name}"
+    one = create(plugin, record(txt, "TXT", "one"))
+    two = create(plugin, record(txt, "TXT", "two"))
+    with pytest.raises(grpc.RpcError) as info:
+        create(plugin, record(txt, "TXT", "one"))
+    assert "(81058)" in info.value.details()
+    for made in (first, one, two):
+        delete(plugin, made.id, made.properties)
+    creates = [e for e in writes(read_requests(requests_log)) if e["method"] == "Create"]
+    assert [("error" in e) for e in creates] == [False, True, True, False, False, True]
+
+
 def test_other_resource_types_are_refused(plugin: Stub, requests_log: Path) -> None:
     other = "cloudflare:index/zone:Zone"
     with pytest.raises(grpc.RpcError) as info:

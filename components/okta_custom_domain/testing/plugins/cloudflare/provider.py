@@ -295,7 +295,14 @@ class CloudflareDouble(PluginDouble):
             return provider_pb2.CreateResponse(properties=self.outputs(planned, props.secret_keys))
         record_id = call.notes["id"] = uuid.uuid4().hex
         zone = self._writable(props)
-        ZoneWriter.for_zone(zone).change(None, record.to_zone_record(props.values, zone.name))
+        new = record.to_zone_record(props.values, zone.name)
+        problem = _name_conflict(ZoneWriter.for_zone(zone), new)
+        if problem is not None:
+            raise DoubleError(
+                f"Cloudflare API (double) refused the record: {problem}",
+                grpc.StatusCode.ALREADY_EXISTS,
+            )
+        ZoneWriter.for_zone(zone).change(None, new)
         self._remember(record_id, props.values, zone)
         outputs = record.outputs(props.values, record_id)
         return provider_pb2.CreateResponse(
@@ -391,6 +398,29 @@ class CloudflareDouble(PluginDouble):
             properties=self.outputs(record.outputs(values, record_id)),
             inputs=self.outputs(values),
         )
+
+
+def _name_conflict(writer: ZoneWriter, new: ZoneRecord) -> str | None:
+    """What Cloudflare's create refuses at a name already in use (its codes and words): a
+    record is never doubled (81058), and a CNAME shares its name with nothing (81053, 81054)."""
+
+    def held(rtype: str) -> list[str]:
+        return _contents(writer.query(new.fqdn, rtype))
+
+    wanted = new.content.lower().rstrip(".") if new.rtype == "CNAME" else new.content
+    if wanted in held(new.rtype):
+        return f"{new.fqdn}: An identical record already exists. (81058)"
+    cname = held("CNAME")
+    if new.rtype in ("A", "AAAA", "CNAME") and (
+        cname or (new.rtype == "CNAME" and (held("A") or held("AAAA")))
+    ):
+        return (
+            f"{new.fqdn}: An A, AAAA, or CNAME record with that host already exists. (81053) "
+            "Import the existing record (adopt) or delete it first"
+        )
+    if cname:
+        return f"{new.fqdn}: A CNAME record with that host already exists. (81054)"
+    return None
 
 
 def _contents(answer: Any) -> list[str]:

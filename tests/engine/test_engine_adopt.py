@@ -242,3 +242,23 @@ def test_a_domain_left_by_a_killed_run_is_finished_and_delete_on_destroy_deletes
     assert lab.okta_domains("acme") == []
     assert lab.served(DOMAIN, "CNAME") == []
     assert "left in place" not in gone.log.text
+
+
+def test_a_missing_adopted_domain_stops_the_other_domains_of_the_stack_too(
+    lab: EngineLab,
+) -> None:
+    """The program looks every adopted domain up before it declares anything: a domain listed
+    before the missing one is not created either."""
+    created_first = {"domain": f"sso.{ZONE}", "dns": lab.rfc2136_dns(ZONE), "readiness": lab.readiness()}
+    adopted = {**created_first, "domain": DOMAIN, "adopt": True}
+    tenants = [
+        {"name": "acme", "okta": lab.okta_with_token("acme"), "domains": [created_first, adopted]}
+    ]
+    stack = lab.engine.stack("dev", flatten_config("okta-custom-domain:tenants", tenants))
+    run = Run()
+    with pytest.raises(auto.CommandError):
+        run.up(stack)
+    assert f"adopt: {DOMAIN} does not exist in the Okta org" in run.log.text
+    assert okta_writes(lab) == []
+    assert lab.okta_domains("acme") == []
+    assert [n for n in run.steps if not run.types[n].startswith("pulumi:")] == []

@@ -44,9 +44,16 @@ def tenants(fake: FakeOkta, **domain: Any) -> str:
     return json.dumps([{"name": "acme", "okta": okta, "domains": [entry]}])
 
 
-def lookup(fake: FakeOkta, name: str = "login.example.test") -> Any:
+class Run:
+    """Stands for one program run's stack resource (the lookups' scope)."""
+
+
+RUN = Run()
+
+
+def lookup(fake: FakeOkta, name: str = "login.example.test", scope: object = RUN) -> Any:
     config = {"okta-custom-domain:tenants": tenants(fake)}
-    return find_adoption(name, fake.url, "acme", config.get, environ={})
+    return find_adoption(name, fake.url, "acme", config.get, environ={}, scope=scope)
 
 
 def test_the_live_domain_is_found_by_name_with_reads_only(fake: FakeOkta) -> None:
@@ -61,6 +68,8 @@ def test_the_live_domain_is_found_by_name_with_reads_only(fake: FakeOkta) -> Non
     seen = len(fake.requests)
     assert lookup(fake, "Login.Example.Test") is adoption  # asked once per program run
     assert len(fake.requests) == seen
+    assert lookup(fake, "Login.Example.Test", Run()) is not adoption  # the next run asks again
+    assert len(fake.requests) > seen
 
 
 def test_a_missing_domain_is_an_input_error_naming_the_domain_and_the_org(

@@ -47,7 +47,11 @@ def adoption_of(args: OktaCustomDomainArgs, org_url: str) -> Adoption | None:
     if not args.adopt:
         return None
     adoption = find_adoption(
-        args.domain, org_url, args.okta_org.credentials_tenant, pulumi.runtime.get_config
+        args.domain,
+        org_url,
+        args.okta_org.credentials_tenant,
+        pulumi.runtime.get_config,
+        scope=pulumi.runtime.get_root_resource(),  # this run's stack: one lookup per run
     )
     check_source_type(adoption, args.certificate_source_type)
     return adoption

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -58,7 +59,9 @@ class Adoption:
         return wanted in _fingerprints(certificate_pem)
 
 
-_CACHE: dict[tuple[str, str], Adoption] = {}
+_CACHE: weakref.WeakKeyDictionary[object, dict[tuple[str, str], Adoption]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def find_adoption(
@@ -67,11 +70,14 @@ def find_adoption(
     credentials_tenant: str | None,
     config_get: Callable[[str], Any],
     environ: Mapping[str, str] | None = None,
+    scope: object | None = None,
 ) -> Adoption:
     """The live domain called ``domain`` in the org; ``AdoptionError`` naming both when the org
-    has none. ``config_get`` reads stack config by full key (``okta-custom-domain:tenants``)."""
+    has none. ``config_get`` reads stack config by full key (``okta-custom-domain:tenants``);
+    answers are remembered for ``scope`` (none: asked every time)."""
     key = (org_url, domain)
-    if key not in _CACHE:
+    cache: dict[tuple[str, str], Adoption] = {} if scope is None else _CACHE.setdefault(scope, {})
+    if key not in cache:
         credentials = resolve_credentials(
             config_get,
             os.environ if environ is None else environ,
@@ -83,8 +89,8 @@ def find_adoption(
             names = [] if found else [d.domain for d in client.list_domains() if not d.is_default]
         if found is None:
             raise AdoptionError("adopt", _missing(domain, credentials.org_url, names))
-        _CACHE[key] = Adoption(credentials.org_url, found)
-    return _CACHE[key]
+        cache[key] = Adoption(credentials.org_url, found)
+    return cache[key]
 
 
 def check_source_type(adoption: Adoption, wanted: str) -> None:

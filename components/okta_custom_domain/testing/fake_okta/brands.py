@@ -93,7 +93,7 @@ class Brands:
 
     # -- requests --------------------------------------------------------------------------
 
-    def list(self) -> list[dict[str, Any]]:
+    def list_all(self) -> list[dict[str, Any]]:
         with self._lock:
             return [self.with_links(b) for b in self.by_id.values()]
 

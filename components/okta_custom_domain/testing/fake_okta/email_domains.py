@@ -100,7 +100,7 @@ class EmailDomains:
 
     # -- requests --------------------------------------------------------------------------
 
-    def list(self, expand: str | None) -> list[dict[str, Any]]:
+    def list_all(self, expand: str | None) -> list[dict[str, Any]]:
         self._poll_all()
         with self._lock:
             return [self.show(d, embed_brands=expand == "brands") for d in self.by_id.values()]

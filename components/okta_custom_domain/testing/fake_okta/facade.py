@@ -210,7 +210,7 @@ class FakeOkta:
         return self._brands.show_id(brand_id)
 
     def brands(self) -> list[dict[str, Any]]:
-        return self._brands.list()
+        return self._brands.list_all()
 
     def add_brand(self, name: str) -> str:
         """Create a brand directly (no request); return its id."""
@@ -221,7 +221,7 @@ class FakeOkta:
         return self._email_domains.show_id(email_domain_id, "brands")
 
     def email_domains(self) -> list[dict[str, Any]]:
-        return self._email_domains.list("brands")
+        return self._email_domains.list_all("brands")
 
     def set_email_status(self, email_domain_id: str, status: str) -> None:
         """Put an email domain in ``status`` (POLLING starts Okta's polling window now)."""

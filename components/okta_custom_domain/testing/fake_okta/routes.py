@@ -118,7 +118,7 @@ class Api:
         brands = self._brands
         match method, rest:
             case "GET", []:
-                return 200, brands.list(), {}
+                return 200, brands.list_all(), {}
             case "POST", []:
                 return 201, brands.create_from_request(body), {}
             case "GET", [brand_id]:
@@ -139,7 +139,7 @@ class Api:
         emails = self._email_domains
         match method, rest:
             case "GET", []:
-                return 200, emails.list(expand), {}
+                return 200, emails.list_all(expand), {}
             case "POST", []:
                 return 200, emails.create_from_request(body), {}
             case "GET", [email_domain_id]:

@@ -1,4 +1,4 @@
-"""Writing the two records at any target, as children of the component, through its writer."""
+"""Writing the records at any target, as children of the component, through its writer."""
 
 from __future__ import annotations
 
@@ -12,12 +12,18 @@ from okta_custom_domain.targets.base import DnsRecord, DnsTarget
 
 @dataclass(frozen=True)
 class RecordToWrite:
-    """One record: type, FQDN, the name as the target wants it, and Okta's value."""
+    """One record: type, FQDN, the name as the target wants it, and Okta's value.
+
+    The FQDN and name are known at preview for the URL domain's records; an email domain's
+    DKIM names come from Okta, so they may be Outputs. ``key`` names the record's resource
+    (``<component>-<key>``; default: its type) when one component writes two of a type.
+    """
 
     record_type: str
-    fqdn: str
-    name: str
+    fqdn: pulumi.Input[str]
+    name: pulumi.Input[str]
     value: pulumi.Output[str]
+    key: str | None = None
 
 
 def write_records(
@@ -38,7 +44,7 @@ def write_records(
                 value=record.value,
                 ttl=target.ttl,
                 opts=pulumi.ResourceOptions(parent=parent),
-                resource_name=f"{name}-{record.record_type.lower()}",
+                resource_name=f"{name}-{record.key or record.record_type.lower()}",
             )
         )
         written.append(_checked_resource(resource, record, type(target).__name__))
@@ -50,8 +56,13 @@ def _checked_resource(resource: object, record: RecordToWrite, owner: str) -> pu
     if not isinstance(resource, pulumi.Resource):
         raise InputError(
             "write",
-            f"returned {resource!r} for the {record.record_type} record {record.fqdn}; return "
+            f"returned {resource!r} for the {record.record_type} record {_label(record)}; return "
             "the pulumi.Resource that writes it, so readiness and verification wait for it",
             owner=owner,
         )
     return resource
+
+
+def _label(record: RecordToWrite) -> str:
+    """The record's name for a message: its FQDN when known, else its key."""
+    return record.fqdn if isinstance(record.fqdn, str) else str(record.key or record.record_type)

@@ -63,6 +63,10 @@ def email_entry(lab: EngineLab, domain: str, dns: dict[str, Any]) -> dict[str, A
             "verification": {"timeout": 60, "pollInterval": 1}}  # fmt: skip
 
 
+def url_entry(domain: str, dns: dict[str, Any], readiness: dict[str, Any]) -> dict[str, Any]:
+    return {"domain": domain, "dns": dns, "readiness": readiness}
+
+
 def tenants_config(lab: EngineLab, private_key: str, brand_id: str) -> list[dict[str, Any]]:
     readiness = lab.readiness(timeout=90)
     globex_okta = lab.okta_with_service_app("globex", CLIENT_ID, private_key)
@@ -72,8 +76,7 @@ def tenants_config(lab: EngineLab, private_key: str, brand_id: str) -> list[dict
             "name": "acme",
             "okta": lab.okta_with_token("acme"),
             "brand": {"name": "Acme"},
-            "domains": [{"domain": "login.acme.test", "dns": lab.rfc2136_dns("acme.test"),
-                         "readiness": readiness}],  # fmt: skip
+            "domains": [url_entry("login.acme.test", lab.rfc2136_dns("acme.test"), readiness)],
             "emailDomains": [email_entry(lab, "acme.test", lab.rfc2136_dns("acme.test"))],
         },
         {
@@ -81,8 +84,7 @@ def tenants_config(lab: EngineLab, private_key: str, brand_id: str) -> list[dict
             "okta": lab.okta_with_token("cfco"),
             "cloudflare": {"apiToken": CF_TOKEN},
             "brand": {"name": "CF Co"},
-            "domains": [{"domain": "login.cf.test", "dns": lab.cloudflare_dns("cf.test"),
-                         "readiness": readiness}],  # fmt: skip
+            "domains": [url_entry("login.cf.test", lab.cloudflare_dns("cf.test"), readiness)],
             "emailDomains": [email_entry(lab, "cf.test", lab.cloudflare_dns("cf.test"))],
         },
         {

@@ -71,12 +71,13 @@ def verify_email_and_wait(
                     raise _failed(domain, "Okta stopped polling DNS (ERROR) twice")
                 retried_error = True
             domain = _verify(client, domain)
-            progress(f"{domain.domain}: verification requested; Okta reports "
-                     f"{domain.validation_status}")  # fmt: skip
             if domain.validation_status == "VERIFIED":
                 continue
-        else:
-            progress(f"{domain.domain}: Okta is checking DNS ({status}); waiting for VERIFIED")
+        waited = timeout - (deadline - clock())
+        progress(
+            f"{domain.domain}: Okta is checking DNS ({domain.validation_status}); waiting for "
+            f"VERIFIED ({waited:.0f} s; Okta keeps polling for up to 24 hours)"
+        )
         if clock() + poll_interval > deadline:
             raise EmailVerificationError(
                 f"the email domain {domain.domain} ({domain.id}) was not VERIFIED within "

@@ -51,8 +51,9 @@ class OktaEmailDomainArgs:
     """The sender's name mail shows (e.g. `Acme IT`)."""
     user_name: str
     """The part before the @ of the sender address (e.g. `noreply`)."""
-    brand_id: pulumi.Input[str] | None = None
-    """The Okta brand that sends from this domain (an email domain needs one)."""
+    brand_id: pulumi.Input[str]
+    """The Okta brand that sends from this domain (`okta.Brand.id`, or an existing brand's
+    id): an email domain needs one."""
     readiness: ReadinessOptions = field(default_factory=ReadinessOptions)
     """How the DNS readiness check finds and asks the zone's authoritative servers."""
     verification: EmailVerificationOptions = field(default_factory=EmailVerificationOptions)

@@ -131,7 +131,7 @@ class OktaEmailDomain(pulumi.ComponentResource):
         )
         OktaBrandEmailLink(
             f"{name}-brand-link",
-            brand_id=args.brand_id,  # type: ignore[arg-type]  # checked not None in args
+            brand_id=args.brand_id,
             email_domain_id=email.id,
             org_url=org_url,
             credentials_tenant=tenant,

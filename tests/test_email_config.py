@@ -162,3 +162,30 @@ def test_the_program_creates_the_brand_and_gives_its_id_to_both_domains() -> Non
     assert {f"acme-mail-acme-test-{k}" for k in ("txt", "mail", "dkim1", "dkim2")} <= names
     (link,) = run.of_type("pulumi-python:dynamic/okta-custom-domain:OktaBrandEmailLink")
     assert link.inputs["brand_id"] == brand_id
+
+
+# -- the Python API on the Okta provider's own config ----------------------------------------
+
+NARROW_APP = {"okta:orgName": "acme", "okta:clientId": "0oaapp",
+              "okta:scopes": '["okta.domains.read", "okta.domains.manage"]'}  # fmt: skip
+
+
+def url_domain_with_brand() -> dict[str, Any]:
+    from okta_custom_domain import OktaCustomDomain, OktaCustomDomainArgs, Rfc2136Dns
+
+    dns = Rfc2136Dns(server="127.0.0.1", zone="acme.test", key_name="k", key_secret=TSIG)
+    args = OktaCustomDomainArgs(domain="login.acme.test", dns=dns, brand_id="bnd1")
+    return {"id": OktaCustomDomain("login", args).domain_id}
+
+
+def test_the_python_api_names_the_scope_before_anything_registers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for key in ("OKTA_API_TOKEN", "OKTA_API_CLIENT_ID", "OKTA_API_SCOPES"):
+        monkeypatch.delenv(key, raising=False)
+    mocks = OktaMocks()
+    with pytest.raises(Exception, match=r"okta:scopes: the service app must ask for okta\.brands"):
+        run_program(url_domain_with_brand, mocks, config=NARROW_APP)
+    assert mocks.created == []
+    granted = {**NARROW_APP, "okta:scopes": '["okta.domains.manage", "okta.brands.manage"]'}
+    run_program(url_domain_with_brand, OktaMocks(), config=granted)  # no error with the scope

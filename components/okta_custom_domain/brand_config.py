@@ -10,6 +10,7 @@ already exists otherwise), and an email domain needs ``okta.emailDomains.manage`
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,8 @@ from okta_custom_domain.config_reader import (
 )
 from okta_custom_domain.email_args import OktaEmailDomainArgs
 from okta_custom_domain.okta.auth import DEFAULT_SCOPES
-from okta_custom_domain.okta.org_settings import OktaOrgSettings
+from okta_custom_domain.okta.org_settings import OktaOrgSettings, parse_scopes
+from okta_custom_domain.parsers import InputError
 
 BRAND_KEY = "brand"
 BRAND_KEYS = ("id", "name")
@@ -91,6 +93,31 @@ def read_email_domain(
     return EmailDomainConfig(resource_name=f"{tenant}-mail-{label}", args=args)
 
 
+def missing_scopes(scopes: Sequence[str], *, branded: bool, emails: bool) -> str | None:
+    """Why a service app asking for ``scopes`` (none: the default ``okta.domains.*``) cannot
+    do what a brand or email domains need, naming the scopes; None when it can."""
+    needed = []
+    if branded or emails:
+        needed.append(BRANDS_MANAGE)
+    if emails:
+        needed.append(EMAIL_DOMAINS_MANAGE)
+    asked = set(scopes or DEFAULT_SCOPES)
+    missing = [scope for scope in needed if scope not in asked]
+    if not missing:
+        return None
+    why = (
+        "a URL domain moved to a brand makes the okta provider delete the brand Okta created "
+        "for it, and the email domain's brand link replaces the brand"
+        if BRANDS_MANAGE in missing
+        else "the email domain is created and verified through the email-domains API"
+    )
+    return (
+        f"the service app must ask for {' and '.join(missing)}: {why}. Add "
+        f"{', '.join(missing)} to the scopes (with the scopes already there) and grant "
+        "them to the app in the Admin Console (Applications > the app > Okta API Scopes)"
+    )
+
+
 def required_scopes(
     org: OktaOrgSettings, okta_at: Location, *, branded: bool, emails: bool
 ) -> None:
@@ -102,23 +129,21 @@ def required_scopes(
     """
     if org.client_id is None:
         return
-    needed = []
-    if branded or emails:
-        needed.append(BRANDS_MANAGE)
-    if emails:
-        needed.append(EMAIL_DOMAINS_MANAGE)
-    asked = set(org.scopes or DEFAULT_SCOPES)
-    missing = [scope for scope in needed if scope not in asked]
-    if not missing:
+    reason = missing_scopes(org.scopes, branded=branded, emails=emails)
+    if reason is not None:
+        raise okta_at.child("scopes").error(reason)
+
+
+def provider_scopes(
+    config_get: Callable[[str], Any], env: Mapping[str, str], *, emails: bool
+) -> None:
+    """``required_scopes`` for a program on the Okta provider's own config (``okta:*`` or
+    ``OKTA_*``): ``InputError`` on ``okta:scopes`` naming what is missing."""
+    if config_get("apiToken") or env.get("OKTA_API_TOKEN"):
         return
-    why = (
-        "a URL domain moved to a brand makes the okta provider delete the brand Okta created "
-        "for it, and the email domain's brand link replaces the brand"
-        if BRANDS_MANAGE in missing
-        else "the email domain is created and verified through the email-domains API"
-    )
-    raise okta_at.child("scopes").error(
-        f"the service app must ask for {' and '.join(missing)}: {why}. Add "
-        f"{', '.join(missing)} to okta.scopes (with the scopes already there) and grant "
-        "them to the app in the Admin Console (Applications > the app > Okta API Scopes)"
-    )
+    if not (config_get("clientId") or env.get("OKTA_API_CLIENT_ID")):
+        return
+    scopes = parse_scopes(config_get("scopes") or env.get("OKTA_API_SCOPES"), "okta:scopes")
+    reason = missing_scopes(scopes, branded=True, emails=emails)
+    if reason is not None:
+        raise InputError("okta:scopes", reason)

@@ -16,6 +16,7 @@ import pulumi
 import pulumi_okta as okta
 
 from okta_custom_domain.args import ManualCertificate, OktaCustomDomainArgs
+from okta_custom_domain.brand_config import provider_scopes
 from okta_custom_domain.certificates import validate_manual_certificate
 from okta_custom_domain.okta.org_settings import resolve_org_url
 from okta_custom_domain.okta.verification_provider import OktaDomainVerification
@@ -73,6 +74,8 @@ class OktaCustomDomain(pulumi.ComponentResource):
                 " (a dict's keys become its keyword arguments: OktaCustomDomainArgs(**values))"
             )
         org_url = resolve_org_url(args.okta_org.org_url, _okta_config, os.environ)  # fails early
+        if args.brand_id is not None and args.okta_org.credentials_tenant is None:
+            provider_scopes(pulumi.Config("okta").get, os.environ, emails=False)
         super().__init__(TYPE_TOKEN, name, None, opts)
         unwrap_pickler()  # Pulumi's serializer leaves a wrapper per dynamic resource
         names = expected_names(args.domain, args.certificate_source_type)

@@ -15,6 +15,7 @@ from typing import Any
 import pulumi
 import pulumi_okta as okta
 
+from okta_custom_domain.brand_config import provider_scopes
 from okta_custom_domain.email_args import OktaEmailDomainArgs
 from okta_custom_domain.email_records import (
     RECORD_KEYS,
@@ -71,6 +72,8 @@ class OktaEmailDomain(pulumi.ComponentResource):
                 f"{type(args).__name__}"
             )
         org_url = resolve_org_url(args.okta_org.org_url, _okta_config, os.environ)
+        if args.okta_org.credentials_tenant is None:  # tenants are checked with their config
+            provider_scopes(pulumi.Config("okta").get, os.environ, emails=True)
         super().__init__(EMAIL_TYPE_TOKEN, name, None, opts)
         unwrap_pickler()
         email = okta.EmailDomain(

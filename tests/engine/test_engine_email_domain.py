@@ -109,6 +109,7 @@ def scenario(
         private_key, public_key = pem_pair()
         lab.okta["globex"].register_service_app(CLIENT_ID, public_key, scopes=tuple(SCOPES))
         brand_id = lab.okta["globex"].add_brand("Globex")
+        lab.okta["cfco"].email_verify_delay = 2  # Okta polls a while before it says VERIFIED
         tenants = tenants_config(lab, private_key, brand_id)
         stack = lab.engine.stack("dev", flatten_config("okta-custom-domain:tenants", tenants))
         secrets = [lab.okta["acme"].api_token, lab.okta["cfco"].api_token, CF_TOKEN,
@@ -144,6 +145,8 @@ def test_up_takes_the_url_domain_to_completed_and_the_email_domain_to_verified(
     text = scenario.logs["up"].text
     for domain in EMAIL_DOMAINS.values():
         assert f"okta-custom-domain: email domain {domain}: validation status VERIFIED" in text
+    polling = "okta-custom-domain: email domain cf.test: Okta is checking DNS (POLLING)"
+    assert polling in text  # the wait while Okta polls is shown to the person waiting
 
 
 def test_the_four_mail_records_are_served_as_okta_named_them(scenario: Scenario) -> None:

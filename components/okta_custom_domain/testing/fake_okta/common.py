@@ -22,6 +22,7 @@ class Org(Protocol):
     completion_delay: float
     dns_timeout: float
     email_polling_window: float
+    email_verify_delay: float
 
     @property
     def org_host(self) -> str: ...

@@ -2,9 +2,10 @@
 
 Four records per domain, all from ``dnsValidationRecords``: TXT ``_oktaverification.<domain>``,
 CNAME ``<validationSubdomain>.<domain>`` to the mail host (SPF), and two DKIM CNAMEs. A verify
-whose records resolve makes it VERIFIED at once; otherwise Okta keeps polling DNS (POLLING: each
-read re-checks) for ``email_polling_window`` seconds, then gives up (ERROR; a verify of an
-ERROR domain whose records still fail answers 400 E0000218). A verify of a VERIFIED domain is
+whose records resolve makes it VERIFIED at once (or after ``email_verify_delay`` seconds of
+POLLING); otherwise Okta keeps polling DNS (POLLING: each read re-checks) for
+``email_polling_window`` seconds, then gives up (ERROR; a verify of an ERROR domain whose
+records still fail answers 400 E0000218). A verify of a VERIFIED domain is
 400 E0000217 (the terraform provider's error, issue 1909). Creating one links it to its brand;
 a domain a brand still uses cannot be deleted (400 E0000216).
 """
@@ -164,9 +165,9 @@ class EmailDomains:
         problems = self._check(snapshot)
         with self._lock:
             d = self.get(email_domain_id)
-            if not problems:
+            if not problems and self._org.email_verify_delay <= 0:
                 d.status, d.polling_since = "VERIFIED", None
-            elif d.status == "ERROR":
+            elif problems and d.status == "ERROR":
                 raise ApiError(
                     400,
                     "E0000218",
@@ -204,9 +205,10 @@ class EmailDomains:
             d = self.by_id.get(email_domain_id)
             if d is None or d.status != "POLLING":
                 return
-            if not problems:
+            since = d.polling_since or 0
+            if not problems and self._org.now() >= since + self._org.email_verify_delay:
                 d.status, d.polling_since = "VERIFIED", None
-            elif self._org.now() >= (d.polling_since or 0) + self._org.email_polling_window:
+            elif problems and self._org.now() >= since + self._org.email_polling_window:
                 d.status, d.polling_since = "ERROR", None
 
     def _check(self, d: EmailDomain) -> list[str]:

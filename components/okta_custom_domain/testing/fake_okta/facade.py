@@ -40,6 +40,7 @@ class FakeOkta:
         host: str = "127.0.0.1",
         dns_timeout: float = 2.0,
         email_polling_window: float = 86400.0,
+        email_verify_delay: float = 0.0,
     ) -> None:
         self.org_name = org_name
         self.api_token = api_token or "00" + secrets.token_urlsafe(30)
@@ -50,6 +51,9 @@ class FakeOkta:
         self.dns_timeout = dns_timeout
         self.email_polling_window = email_polling_window
         """Seconds Okta polls DNS for a POLLING email domain before it gives up (ERROR)."""
+        self.email_verify_delay = email_verify_delay
+        """Seconds an email domain whose records resolve stays POLLING after a verify (0:
+        VERIFIED at once)."""
         self._clock = clock
         self._host = host
         self._lock = threading.RLock()

@@ -17,10 +17,9 @@ MAIL = f"notify.{ZONE}"
 
 def new_email_domain(lab: Lab) -> dict[str, Any]:
     brand = lab.fake.add_brand("Notify")
-    body = {"domain": MAIL, "brandId": brand, "displayName": "IT", "userName": "noreply"}
     with OktaEmailDomainsClient(lab.fake.url, ApiToken(lab.fake.api_token)) as client:
-        created: dict[str, Any] = client._json("POST", "/api/v1/email-domains", json=body)
-    return created
+        created = client.create_email_domain(MAIL, brand, "IT", "noreply")
+    return lab.fake.email_domain(created.id)
 
 
 def zone_records(email: dict[str, Any], *, skip_mail: bool = False) -> list[ZoneRecord]:

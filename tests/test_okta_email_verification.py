@@ -45,11 +45,7 @@ def serve(dns: AuthoritativeServer, fake: FakeOkta, email_domain_id: str | None)
 def new_email_domain(fake: FakeOkta) -> str:
     brand = fake.add_brand("Mail")
     with client_of(fake) as client:
-        body = client._json(
-            "POST", "/api/v1/email-domains",
-            json={"domain": ZONE, "brandId": brand, "displayName": "IT", "userName": "noreply"},
-        )  # fmt: skip
-    return str(body["id"])
+        return client.create_email_domain(ZONE, brand, "IT", "noreply").id
 
 
 def client_of(fake: FakeOkta) -> OktaEmailDomainsClient:

@@ -76,35 +76,11 @@ class OktaEmailDomain(pulumi.ComponentResource):
             provider_scopes(pulumi.Config("okta").get, os.environ, emails=True)
         super().__init__(EMAIL_TYPE_TOKEN, name, None, opts)
         unwrap_pickler()
-        email = okta.EmailDomain(
-            f"{name}-email-domain",
-            brand_id=args.brand_id,
-            domain=args.domain,
-            display_name=args.display_name,
-            user_name=args.user_name,
-            opts=pulumi.ResourceOptions(
-                parent=self,
-                depends_on=args.dns.preflight(name, self),
-                # pulumi-okta updates only the sender in place: a new domain or brand is a new
-                # email domain (the old one goes first: Okta refuses the same domain twice).
-                replace_on_changes=["domain", "brandId"],
-                delete_before_replace=True,
-            ),
-        )
+        email = self._email_domain(name, args)
         records = email.dns_validation_records.apply(
             lambda found: email_records(plain_email_records(found), args.domain)
         )
-        to_write = [
-            RecordToWrite(
-                record_type=RECORD_TYPES[key],
-                fqdn=records.apply(_field(key, "fqdn")),
-                name=records.apply(_named(args, key)),
-                value=records.apply(_field(key, "value")),
-                key=key,
-            )
-            for key in RECORD_KEYS
-        ]
-        written = write_records(name, args.dns, to_write, self)
+        written = self._write(name, args, records)
         self.dns_records = records.apply(
             lambda r: [{**r[k], "name": args.dns.record_name(r[k]["fqdn"])} for k in RECORD_KEYS]
         )
@@ -120,6 +96,61 @@ class OktaEmailDomain(pulumi.ComponentResource):
             validating_resolver=args.readiness.validating_resolver,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[email, *written]),
         )
+        verification = self._verify_and_link(name, args, org_url, email, readiness)
+        self.email_domain_id = email.id
+        self.validation_status = verification.validation_status
+        self.register_outputs(
+            {
+                "email_domain_id": self.email_domain_id,
+                "validation_status": self.validation_status,
+                "dns_records": self.dns_records,
+                "registrar_rows": self.registrar_rows,
+            }
+        )
+
+    def _email_domain(self, name: str, args: OktaEmailDomainArgs) -> okta.EmailDomain:
+        """The email domain of the brand, after the DNS target's preflight."""
+        return okta.EmailDomain(
+            f"{name}-email-domain",
+            brand_id=args.brand_id,
+            domain=args.domain,
+            display_name=args.display_name,
+            user_name=args.user_name,
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=args.dns.preflight(name, self),
+                # pulumi-okta updates only the sender in place: a new domain or brand is a new
+                # email domain (the old one goes first: Okta refuses the same domain twice).
+                replace_on_changes=["domain", "brandId"],
+                delete_before_replace=True,
+            ),
+        )
+
+    def _write(
+        self, name: str, args: OktaEmailDomainArgs, records: pulumi.Output[Records]
+    ) -> list[pulumi.Resource]:
+        """The four records, through the DNS target's writer (nothing for a registrar)."""
+        to_write = [
+            RecordToWrite(
+                record_type=RECORD_TYPES[key],
+                fqdn=records.apply(_field(key, "fqdn")),
+                name=records.apply(_named(args, key)),
+                value=records.apply(_field(key, "value")),
+                key=key,
+            )
+            for key in RECORD_KEYS
+        ]
+        return write_records(name, args.dns, to_write, self)
+
+    def _verify_and_link(
+        self,
+        name: str,
+        args: OktaEmailDomainArgs,
+        org_url: str,
+        email: okta.EmailDomain,
+        readiness: DnsReadiness,
+    ) -> OktaEmailDomainVerification:
+        """Verify once the records are served; keep the brand's link (unlinked on delete)."""
         tenant = args.okta_org.credentials_tenant
         verification = OktaEmailDomainVerification(
             f"{name}-verification",
@@ -140,16 +171,7 @@ class OktaEmailDomain(pulumi.ComponentResource):
             credentials_tenant=tenant,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[email]),
         )
-        self.email_domain_id = email.id
-        self.validation_status = verification.validation_status
-        self.register_outputs(
-            {
-                "email_domain_id": self.email_domain_id,
-                "validation_status": self.validation_status,
-                "dns_records": self.dns_records,
-                "registrar_rows": self.registrar_rows,
-            }
-        )
+        return verification
 
     def _registrar_rows(self, args: OktaEmailDomainArgs) -> pulumi.Output[list[dict[str, Any]]]:
         """The rows a person pastes, also logged where the CLI shows them; empty otherwise."""

@@ -45,10 +45,9 @@ class EmailVerdict:
 
 def find_email_domain(client: OktaEmailDomainsClient, domain: str) -> OktaEmailDomain | None:
     """The org's email domain called ``domain`` (list, then get), or None."""
-    body = client._json("GET", "/api/v1/email-domains")
-    for entry in body if isinstance(body, list) else []:
-        if isinstance(entry, dict) and str(entry.get("domain", "")).lower() == domain:
-            return client.get_email_domain(str(entry["id"]))
+    for entry in client.list_email_domains():
+        if entry.domain == domain:
+            return client.get_email_domain(entry.id)
     return None
 
 
@@ -95,8 +94,7 @@ def decide_email(
         )
     return EmailVerdict(
         "email_ready_to_verify",
-        f"{domain} is {status} and every authoritative server serves its four records; "
-        f"{FALLBACK}.",
+        f"{domain} is {status} and every authoritative server serves its four records; {FALLBACK}.",
         "run `pulumi up`: it verifies once and waits for VERIFIED",
         details=details,
     )

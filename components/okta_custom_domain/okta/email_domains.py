@@ -74,6 +74,20 @@ class OktaEmailDomainsClient(OktaDomainsClient):
     def __enter__(self) -> OktaEmailDomainsClient:
         return self
 
+    def list_email_domains(self) -> list[OktaEmailDomain]:
+        """Every email domain of the org (with its records)."""
+        body = self._json("GET", "/api/v1/email-domains")
+        items = body if isinstance(body, list) else []
+        return [OktaEmailDomain.from_json(item) for item in items if isinstance(item, Mapping)]
+
+    def create_email_domain(
+        self, domain: str, brand_id: str, display_name: str, user_name: str
+    ) -> OktaEmailDomain:
+        """``POST /api/v1/email-domains`` (Okta links the brand to it)."""
+        body = {"domain": domain, "brandId": brand_id, "displayName": display_name,
+                "userName": user_name}  # fmt: skip
+        return OktaEmailDomain.from_json(self._json("POST", "/api/v1/email-domains", json=body))
+
     def get_email_domain(self, email_domain_id: str) -> OktaEmailDomain:
         path = f"/api/v1/email-domains/{_segment(email_domain_id)}"
         return OktaEmailDomain.from_json(self._json("GET", path))

@@ -52,12 +52,14 @@ def test_demo_reaches_completed_shows_the_diagnosis_and_cleans_up(env: dict[str,
     out = done.stdout
     assert done.returncode == 0, out + done.stderr
     assert "validation_status: COMPLETED" in out
-    assert "both domains reached COMPLETED" in out
+    assert "both URL domains reached COMPLETED, the email domain VERIFIED" in out
+    assert "email:demo.test: validation_status: VERIFIED" in out
     assert "zone_appended_twice" in out  # seen by the readiness wait
     assert "was appended to a full name" in out  # the diagnosis in words
     assert "enter 'portal'" in out
     assert "changed: nothing" in out  # the rerun
     assert "domains left at Okta: none" in out  # destroy
+    assert "email domains left at Okta: none" in out
     assert "Traceback" not in done.stderr
     match = KNOTD_LINE.search(out)
     assert match is not None
@@ -70,7 +72,7 @@ def test_demo_without_the_mistake(env: dict[str, str]) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "zone_appended_twice" not in done.stdout
-    assert "both domains reached COMPLETED" in done.stdout
+    assert "both URL domains reached COMPLETED, the email domain VERIFIED" in done.stdout
 
 
 def test_ctrl_c_stops_everything_the_demo_started(env: dict[str, str]) -> None:

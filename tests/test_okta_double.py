@@ -403,20 +403,105 @@ def test_domain_create_read_update_brand_delete(configured: Double, fake: FakeOk
 
 
 def test_create_with_a_brand_puts_it_after_the_post(configured: Double, fake: FakeOkta) -> None:
-    inputs = configured.checked(DOMAIN, "b", {"name": "brand.example.test", "brandId": "bndmine"})
+    mine = fake.add_brand("Mine")
+    inputs = configured.checked(DOMAIN, "b", {"name": "brand.example.test", "brandId": mine})
     domain_id, outputs = configured.create(DOMAIN, inputs)
-    assert outputs["brandId"] == "bndmine"
-    assert http_of(configured.entries(), "Create") == [
+    assert outputs["brandId"] == mine
+    own_brand = [b["id"] for b in fake.brands() if b["name"] == "brand.example.test"]
+    assert own_brand == []  # the brand Okta made for the domain is gone, as the real one does
+    calls = http_of(configured.entries(), "Create")
+    assert calls[:2] == [
         ("POST", "/api/v1/domains", 201),
         ("PUT", f"/api/v1/domains/{domain_id}", 200),
-        ("GET", f"/api/v1/domains/{domain_id}", 200),
     ]
+    assert calls[2][0] == "DELETE" and calls[2][1].startswith("/api/v1/brands/bnd")
+    assert calls[2:] == [calls[2], ("GET", f"/api/v1/domains/{domain_id}", 200)]
     # As terraform-provider-okta: the create body has no brandId (Okta's DomainRequest has
     # none); the brand is set by the PUT that follows.
     assert [r.body_keys for r in fake.requests_to("POST", "/api/v1/domains")] == [
         ("domain", "certificateSourceType")
     ]
     assert [r.body_keys for r in fake.requests_to("PUT", domain_id)] == [("brandId",)]
+
+
+def test_a_brand_without_okta_brands_manage_fails_after_the_domain_exists(
+    double: Double, fake: FakeOkta
+) -> None:
+    """As pulumi-okta: the DELETE of Okta's own brand is refused (403), the domain stays, and
+    the engine is told it exists (ErrorResourceInitFailed with its id), so it is in state."""
+    private, public = pem_pair("rsa")
+    scopes = ["okta.domains.read", "okta.domains.manage"]
+    fake.register_service_app("0oanarrow", public, scopes=tuple(scopes))
+    double.configure(clientId="0oanarrow", privateKey=private, scopes=json.dumps(scopes),
+                     httpProxy=fake.url)  # fmt: skip
+    mine = fake.add_brand("Mine")
+    inputs = double.checked(DOMAIN, "n", {"name": "narrow.example.test", "brandId": mine})
+    error = rpc_error(lambda: double.create(DOMAIN, inputs))
+    assert "failed to delete brand" in error.details() and "E0000006" in error.details()
+    domain_id = fake.domain_id_of("narrow.example.test")
+    assert fake.domain(domain_id)["brandId"] == mine  # the PUT went through before the 403
+    detail = init_failed_detail(error)
+    assert detail.id == domain_id
+    assert Props.from_struct(detail.properties).values["brandId"] == mine
+
+
+def init_failed_detail(error: grpc.RpcError) -> provider_pb2.ErrorResourceInitFailed:
+    """The ``ErrorResourceInitFailed`` the engine reads from the status details."""
+    from google.rpc import status_pb2  # type: ignore[import-untyped]
+
+    raw = dict(error.trailing_metadata())["grpc-status-details-bin"]
+    status = status_pb2.Status.FromString(raw)
+    detail = provider_pb2.ErrorResourceInitFailed()
+    assert status.details[0].Unpack(detail)
+    return detail
+
+
+# -- okta:index/emailDomain:EmailDomain and okta:index/brand:Brand --------------------------
+
+EMAIL = "okta:index/emailDomain:EmailDomain"
+BRAND = "okta:index/brand:Brand"
+
+
+def test_email_domain_needs_every_input_and_never_replaces(configured: Double) -> None:
+    failures = configured.check(EMAIL, "m", {"domain": "example.test"}).failures
+    assert sorted(f.property for f in failures) == ["brandId", "displayName", "userName"]
+    olds = {"brandId": "bnd1", "domain": "a.test", "displayName": "A", "userName": "n"}
+    diff = configured.diff(EMAIL, olds, {**olds, "domain": "b.test", "brandId": "bnd2"})
+    assert (sorted(diff.diffs), list(diff.replaces)) == (["brandId", "domain"], [])
+
+
+def test_email_domain_and_brand_lifecycle(configured: Double, fake: FakeOkta) -> None:
+    brand_inputs = configured.checked(BRAND, "acme", {"name": "Acme"})
+    brand_id, brand = configured.create(BRAND, brand_inputs)
+    assert brand["name"] == "Acme" and brand["isDefault"] is False and brand["brandId"] == brand_id
+    assert http_of(configured.entries(), "Create") == [
+        ("POST", "/api/v1/brands", 201),
+        ("PUT", f"/api/v1/brands/{brand_id}", 200),
+        ("GET", f"/api/v1/brands/{brand_id}", 200),
+    ]
+    inputs = {"brandId": brand_id, "domain": "mail.example.test", "displayName": "Acme",
+              "userName": "noreply"}  # fmt: skip
+    email_id, outputs = configured.create(EMAIL, configured.checked(EMAIL, "m", inputs))
+    assert outputs["validationStatus"] == "NOT_STARTED" and outputs["brandId"] == brand_id
+    assert [r["recordType"] for r in outputs["dnsValidationRecords"]] == [
+        "TXT", "CNAME", "CNAME", "CNAME"
+    ]  # fmt: skip
+    assert set(outputs["dnsValidationRecords"][0]) == {"expiration", "fqdn", "recordType", "value"}
+    renamed = configured.update(EMAIL, email_id, outputs, {**inputs, "userName": "it"})
+    assert renamed["userName"] == "it" == fake.email_domain(email_id)["userName"]
+    # the brand's update keeps its email domain (the framework resource reads it first)
+    configured.update(BRAND, brand_id, brand, {**brand_inputs, "locale": "fr"})
+    assert fake.brand(brand_id)["emailDomainId"] == email_id
+    error = rpc_error(lambda: configured.delete(EMAIL, email_id, renamed))
+    assert "failed to delete email domain" in error.details() and "E0000216" in error.details()
+    fake.set_email_status(email_id, "DELETED")
+    read = configured.read(EMAIL, email_id, renamed, inputs)
+    assert read.id == ""  # DELETED counts as gone
+
+
+def test_brand_read_of_a_missing_brand_is_an_error(configured: Double) -> None:
+    error = rpc_error(lambda: configured.read(BRAND, "bndgone", {"name": "x"}, {"name": "x"}))
+    assert "failed to read brand" in error.details() and "E0000007" in error.details()
 
 
 def test_diff_replaces_on_a_name_change_and_deletes_first_only_for_a_given_name(

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
         VerificationOptions,
     )
     from okta_custom_domain.component import OktaCustomDomain
+    from okta_custom_domain.email_args import EmailVerificationOptions, OktaEmailDomainArgs
+    from okta_custom_domain.email_component import OktaEmailDomain
     from okta_custom_domain.names import dns_record_name, normalize_fqdn
     from okta_custom_domain.targets import (
         CloudflareDns,
@@ -32,10 +34,13 @@ _EXPORTS = {
     "CloudflareDns": "targets",
     "CustomDns": "targets",
     "DnsRecord": "targets",
+    "EmailVerificationOptions": "email_args",
     "ManualCertificate": "args",
     "ManualDns": "targets",
     "OktaCustomDomain": "component",
     "OktaCustomDomainArgs": "args",
+    "OktaEmailDomain": "email_component",
+    "OktaEmailDomainArgs": "email_args",
     "OktaOrg": "args",
     "RecordWriter": "targets",
     "ReadinessOptions": "args",
@@ -48,10 +53,13 @@ __all__ = [
     "CloudflareDns",
     "CustomDns",
     "DnsRecord",
+    "EmailVerificationOptions",
     "ManualCertificate",
     "ManualDns",
     "OktaCustomDomain",
     "OktaCustomDomainArgs",
+    "OktaEmailDomain",
+    "OktaEmailDomainArgs",
     "OktaOrg",
     "ReadinessOptions",
     "RecordWriter",

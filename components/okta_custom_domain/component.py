@@ -18,6 +18,7 @@ import pulumi_okta as okta
 from okta_custom_domain.adoption.lookup import Adoption, check_source_type, find_adoption
 from okta_custom_domain.adoption.notice import AdoptionNotice
 from okta_custom_domain.args import ManualCertificate, OktaCustomDomainArgs
+from okta_custom_domain.brand_config import provider_scopes
 from okta_custom_domain.certificates import validate_manual_certificate
 from okta_custom_domain.okta.org_settings import resolve_org_url
 from okta_custom_domain.okta.verification_provider import OktaDomainVerification
@@ -91,6 +92,8 @@ class OktaCustomDomain(pulumi.ComponentResource):
                 " (a dict's keys become its keyword arguments: OktaCustomDomainArgs(**values))"
             )
         org_url = resolve_org_url(args.okta_org.org_url, _okta_config, os.environ)  # fails early
+        if args.brand_id is not None and args.okta_org.credentials_tenant is None:
+            provider_scopes(pulumi.Config("okta").get, os.environ, emails=False)
         adoption = adoption_of(args, org_url)  # fails early too
         super().__init__(TYPE_TOKEN, name, None, opts)
         unwrap_pickler()  # Pulumi's serializer leaves a wrapper per dynamic resource

@@ -1,4 +1,5 @@
-"""The program behind ``__main__.py``: one Okta provider per org, one component per domain.
+"""The program behind ``__main__.py``: one Okta provider per org, one component per domain
+(URL or email), and the tenant's brand when the stack creates it.
 
 Secrets from config (API tokens, private keys) are wrapped in ``Output.secret`` before they
 reach any resource, so they stay encrypted in state.
@@ -6,6 +7,7 @@ reach any resource, so they stay encrypted in state.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +16,7 @@ import pulumi_cloudflare as cloudflare
 import pulumi_okta as okta
 
 from okta_custom_domain.component import OktaCustomDomain, adoption_of
+from okta_custom_domain.email_component import OktaEmailDomain
 from okta_custom_domain.okta.org_settings import OktaOrgSettings
 from okta_custom_domain.tenants import CONFIG_KEY, TenantConfig, parse_tenants
 
@@ -62,10 +65,14 @@ def build_program(tenants: Sequence[TenantConfig]) -> dict[str, Any]:
                 )
             )
         tenant_exports: dict[str, Any] = {}
+        brand_id = tenant_brand(tenant, provider)
         for domain in tenant.domains:
+            args = domain.args
+            if args.brand_id is None and brand_id is not None:
+                args = dataclasses.replace(args, brand_id=brand_id)
             component = OktaCustomDomain(
                 domain.resource_name,
-                domain.args,
+                args,
                 opts=pulumi.ResourceOptions(providers=providers),
             )
             tenant_exports[domain.args.domain] = {
@@ -75,8 +82,35 @@ def build_program(tenants: Sequence[TenantConfig]) -> dict[str, Any]:
                 "dns_records": component.dns_records,
                 "registrar_rows": component.registrar_rows,
             }
+        for email in tenant.email_domains:
+            assert brand_id is not None  # the config check requires a brand
+            mail = OktaEmailDomain(
+                email.resource_name,
+                dataclasses.replace(email.args, brand_id=brand_id),
+                opts=pulumi.ResourceOptions(providers=providers),
+            )
+            tenant_exports[f"email:{email.args.domain}"] = {
+                "email_domain_id": mail.email_domain_id,
+                "validation_status": mail.validation_status,
+                "dns_records": mail.dns_records,
+                "registrar_rows": mail.registrar_rows,
+            }
         exports[tenant.name] = tenant_exports
     return exports
+
+
+def tenant_brand(tenant: TenantConfig, provider: okta.Provider) -> pulumi.Input[str] | None:
+    """The tenant's brand id: the one configured, or the brand this stack creates."""
+    if tenant.brand is None:
+        return None
+    if tenant.brand.brand_id is not None:
+        return tenant.brand.brand_id
+    brand = okta.Brand(
+        f"{tenant.name}-brand",
+        name=tenant.brand.name,
+        opts=pulumi.ResourceOptions(provider=provider),
+    )
+    return brand.id
 
 
 def main() -> None:

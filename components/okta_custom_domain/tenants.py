@@ -15,6 +15,16 @@ from typing import Any
 
 from okta_custom_domain import parsers
 from okta_custom_domain.args import OktaCustomDomainArgs, OktaOrg, VerificationOptions
+from okta_custom_domain.brand_config import (
+    BRAND_KEY,
+    BRAND_KEYS,
+    EMAIL_OMITTED,
+    BrandConfig,
+    EmailDomainConfig,
+    read_brand,
+    read_email_domain,
+    required_scopes,
+)
 from okta_custom_domain.config_reader import (
     Location,
     TenantConfigError,
@@ -27,6 +37,7 @@ from okta_custom_domain.config_reader import (
     read_values,
     secret_keys,
 )
+from okta_custom_domain.email_args import OktaEmailDomainArgs
 from okta_custom_domain.okta.org_settings import (
     OKTA_SETTING_KEYS,
     SETTINGS,
@@ -38,7 +49,7 @@ from okta_custom_domain.parsers import InputError
 CONFIG_KEY = "tenants"
 """The project config key (``okta-custom-domain:tenants``) that holds the tenant list."""
 
-TENANT_KEYS = ("name", "okta", "cloudflare", "domains")
+TENANT_KEYS = ("name", "okta", "cloudflare", "domains", BRAND_KEY, "emailDomains")
 CLOUDFLARE_KEYS = ("apiToken",)
 """A tenant's ``cloudflare`` object: its token, a secret, for the tenant's own provider."""
 CLOUDFLARE_TOKEN = re.compile(r"[0-9A-Za-z\-_]{40,80}")
@@ -65,6 +76,9 @@ class TenantConfig:
     okta: OktaOrgSettings
     cloudflare_api_token: str | None = field(default=None, repr=False)
     domains: tuple[DomainConfig, ...] = ()
+    brand: BrandConfig | None = None
+    """The brand the tenant's URL and email domains belong to (existing, or created)."""
+    email_domains: tuple[EmailDomainConfig, ...] = ()
 
 
 def _okta_org(raw: Any, at: Location) -> OktaOrgSettings:
@@ -126,7 +140,10 @@ def _domain(raw: Any, at: Location, tenant: str, org: OktaOrgSettings) -> Domain
 
 
 def _items(raw: Mapping[str, Any], key: str, at: Location) -> list[Any]:
+    """The list under ``key``; at least one of ``domains`` and ``emailDomains`` is needed."""
     items = raw.get(key)
+    if items is None and key == "domains" and raw.get("emailDomains") is not None:
+        return []
     if not isinstance(items, list) or not items:
         raise at.child(key).error("give a non-empty list")
     return items
@@ -148,19 +165,10 @@ def _cloudflare_token(raw: Any, at: Location) -> str | None:
     return token
 
 
-def _tenant(item: Any, index: int, seen: set[str], seen_domains: dict[str, str]) -> TenantConfig:
-    at = Location(f"{CONFIG_KEY}[{index}]", f"{CONFIG_KEY}[{index}]")
-    raw = expect_object(item, at)
-    only_known(raw, TENANT_KEYS, at)
-    name = str(read_value(str, raw.get("name"), at.child("name")))
-    if not name.replace("-", "").isalnum():
-        raise at.child("name").error(f"{name!r} may hold only letters, digits and '-'")
-    at = Location(f"{at.where} ({name})", at.path)
-    if name in seen:
-        raise at.child("name").error(f"tenant {name!r} appears twice")
-    seen.add(name)
-    org = _okta_org(raw.get("okta"), at.child("okta"))
-    cloudflare_token = _cloudflare_token(raw.get("cloudflare"), at.child("cloudflare"))
+def _domains(
+    raw: Mapping[str, Any], at: Location, name: str, org: OktaOrgSettings,
+    seen_domains: dict[str, str],
+) -> list[DomainConfig]:  # fmt: skip
     domains = []
     for d_index, d_item in enumerate(_items(raw, "domains", at)):
         d_at = at.child(f"domains[{d_index}]")
@@ -173,7 +181,53 @@ def _tenant(item: Any, index: int, seen: set[str], seen_domains: dict[str, str])
             )
         seen_domains[domain.args.domain] = f"tenant {name!r}"
         domains.append(domain)
-    return TenantConfig(name, org, cloudflare_token, tuple(domains))
+    return domains
+
+
+def _email_domains(
+    raw: Mapping[str, Any], at: Location, name: str, org: OktaOrgSettings,
+    brand: BrandConfig | None, seen: dict[str, str],
+) -> list[EmailDomainConfig]:  # fmt: skip
+    if raw.get("emailDomains") is None:
+        return []
+    found = []
+    for index, item in enumerate(_items(raw, "emailDomains", at)):
+        item_at = at.child(f"emailDomains[{index}]")
+        okta_org = OktaOrg(org_url=org.api_url, credentials_tenant=name)
+        email = read_email_domain(item, item_at, name, okta_org, brand, at.child(BRAND_KEY))
+        owner = seen.get(email.args.domain)
+        if owner is not None:
+            raise item_at.child("domain").error(
+                f"{email.args.domain!r} is already a sender domain of {owner}; Okta uses each "
+                "sender domain once: give each brand its own (e.g. a subdomain, notify.acme.com)"
+            )
+        seen[email.args.domain] = f"tenant {name!r}"
+        found.append(email)
+    return found
+
+
+def _tenant(
+    item: Any, index: int, seen: set[str], seen_domains: dict[str, str],
+    seen_emails: dict[str, str],
+) -> TenantConfig:  # fmt: skip
+    at = Location(f"{CONFIG_KEY}[{index}]", f"{CONFIG_KEY}[{index}]")
+    raw = expect_object(item, at)
+    only_known(raw, TENANT_KEYS, at)
+    name = str(read_value(str, raw.get("name"), at.child("name")))
+    if not name.replace("-", "").isalnum():
+        raise at.child("name").error(f"{name!r} may hold only letters, digits and '-'")
+    at = Location(f"{at.where} ({name})", at.path)
+    if name in seen:
+        raise at.child("name").error(f"tenant {name!r} appears twice")
+    seen.add(name)
+    org = _okta_org(raw.get("okta"), at.child("okta"))
+    cloudflare_token = _cloudflare_token(raw.get("cloudflare"), at.child("cloudflare"))
+    brand = read_brand(raw.get(BRAND_KEY), at.child(BRAND_KEY))
+    domains = _domains(raw, at, name, org, seen_domains)
+    emails = _email_domains(raw, at, name, org, brand, seen_emails)
+    branded = brand is not None or any(d.args.brand_id is not None for d in domains)
+    required_scopes(org, at.child("okta"), branded=branded, emails=bool(emails))
+    return TenantConfig(name, org, cloudflare_token, tuple(domains), brand, tuple(emails))
 
 
 def parse_tenants(raw: Any) -> list[TenantConfig]:
@@ -184,7 +238,8 @@ def parse_tenants(raw: Any) -> list[TenantConfig]:
         )
     seen: set[str] = set()
     seen_domains: dict[str, str] = {}
-    return [_tenant(item, index, seen, seen_domains) for index, item in enumerate(raw)]
+    seen_emails: dict[str, str] = {}
+    return [_tenant(item, index, seen, seen_domains, seen_emails) for index, item in enumerate(raw)]
 
 
 def secret_config_keys() -> frozenset[str]:
@@ -201,4 +256,7 @@ def config_key_paths() -> frozenset[str]:
     paths |= {f"okta.{key}" for key in OKTA_SETTING_KEYS}
     paths |= {f"cloudflare.{key}" for key in CLOUDFLARE_KEYS}
     domain = {WAIT_FOR_KEY, *key_paths(OktaCustomDomainArgs, omit=DOMAIN_OMITTED)}
+    email = key_paths(OktaEmailDomainArgs, omit=EMAIL_OMITTED)
+    paths |= {f"{BRAND_KEY}.{key}" for key in BRAND_KEYS}
+    paths |= {f"emailDomains[].{key}" for key in email}
     return frozenset(paths | {f"domains[].{key}" for key in domain})

@@ -1,7 +1,8 @@
 """Programs in other languages use the component package, with the real CLI.
 
 Each creates one domain (RFC 2136 target on the lab's knotd) against the fake Okta org,
-reaches ``COMPLETED`` and is destroyed. The component runs in its package's plugin process
+reaches ``COMPLETED`` and is destroyed; the YAML program also declares an email domain of an
+existing brand, which reaches ``VERIFIED``. The component runs in its package's plugin process
 (``plugin/pulumi-resource-okta-custom-domain``), which the CLI starts for the consumer.
 """
 
@@ -42,6 +43,7 @@ def lab_config(lab: EngineLab, prefix: str = "") -> tuple[dict[str, str], dict[s
     (keys with ``prefix``: YAML reads its own project's, the TypeScript program ``lab:``)."""
     fake = lab.okta["acme"]
     program = {
+        "brandId": brand_of(lab),
         "domain": DOMAIN,
         "zone": ZONE,
         "dnsServer": LAB_ADDRESS,
@@ -52,6 +54,23 @@ def lab_config(lab: EngineLab, prefix: str = "") -> tuple[dict[str, str], dict[s
     plain = {"okta:orgName": "acme", "okta:httpProxy": fake.url}
     plain.update({f"{prefix}{key}": value for key, value in program.items()})
     return plain, {"okta:apiToken": fake.api_token, f"{prefix}tsigSecret": lab.key_secret}
+
+
+def brand_of(lab: EngineLab) -> str:
+    """The org's brand ``Package`` (made once), which the YAML program's email domain joins."""
+    fake = lab.okta["acme"]
+    found = [b["id"] for b in fake.brands() if b["name"] == "Package"]
+    return found[0] if found else fake.add_brand("Package")
+
+
+def assert_mail_verified(consumer: PackageConsumer, lab: EngineLab) -> None:
+    """The email domain is VERIFIED, its four records served as Okta named them."""
+    outputs = consumer.outputs()
+    assert outputs["mailStatus"] == "VERIFIED", outputs
+    (email,) = lab.okta["acme"].email_domains()
+    assert [b["id"] for b in email["_embedded"]["brands"]] == [brand_of(lab)]
+    for record in outputs["mailRecords"]:
+        assert lab.served(record["fqdn"], record["type"]) == [record["value"]], record
 
 
 def set_config(consumer: PackageConsumer, lab: EngineLab) -> None:
@@ -132,8 +151,11 @@ def test_a_yaml_program_adds_the_package_and_reaches_completed(
     up = consumer.run("up", "--yes", "--skip-preview")
     assert_no_secret_printed(lab, up.stdout + up.stderr)
     assert_completed(consumer, lab)
+    assert_mail_verified(consumer, lab)
     consumer.run("destroy", "--yes", "--skip-preview")
     assert_destroyed(consumer, lab)
+    assert lab.okta["acme"].email_domains() == []
+    assert "emailDomainId" not in lab.okta["acme"].brand(brand_of(lab))
 
 
 def typescript_project(lab: EngineLab, project: Path) -> PackageConsumer:

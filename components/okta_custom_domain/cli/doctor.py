@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from okta_custom_domain import defaults
 from okta_custom_domain.cli.dns_options import add_dns_options, check_options_from
+from okta_custom_domain.doctor.email import diagnose_email
 from okta_custom_domain.doctor.findings import Findings, gather, gather_all, gather_for
 from okta_custom_domain.doctor.render import domain_dict, render_text, report_dict
 from okta_custom_domain.doctor.verdict import Verdict, decide
@@ -40,6 +41,7 @@ from okta_custom_domain.okta import (
     verify_and_wait,
 )
 from okta_custom_domain.okta.credentials import TENANTS_KEY
+from okta_custom_domain.okta.email_domains import EMAIL_SCOPES, OktaEmailDomainsClient
 from okta_custom_domain.readiness.options import CheckOptions
 
 EXIT_HEALTHY, EXIT_ACTION, EXIT_USAGE = 0, 1, 2
@@ -70,6 +72,11 @@ def register(subparsers: Any) -> None:
         "--domain", metavar="FQDN", help="the custom domain, e.g. login.example.com"
     )
     target.add_argument("--all", action="store_true", help="every custom domain of the org")
+    target.add_argument(
+        "--email-domain",
+        metavar="FQDN",
+        help="a custom email domain instead, e.g. acme.com: its status and its four records",
+    )
     parser.add_argument(
         "--verify",
         action="store_true",
@@ -242,6 +249,8 @@ def run_doctor(
     def progress(line: str) -> None:
         print(line, file=err, flush=True)
 
+    if getattr(args, "email_domain", None):
+        return run_email_doctor(args, env=env, out=out, err=err)
     try:
         domain, options = _validate(args)
         credentials = credentials_from(args, env)
@@ -278,3 +287,36 @@ def run_doctor(
         color = out.isatty()
         print(render_text([(f, v) for f, v, _ in results], width=width, color=color), file=out)
     return max((verdict.exit_code for _, verdict, _ in results), default=EXIT_HEALTHY)
+
+
+def run_email_doctor(
+    args: argparse.Namespace, *, env: Mapping[str, str], out: TextIO, err: TextIO
+) -> int:
+    """``--email-domain``: read it at Okta, check its four records, print one verdict."""
+    try:
+        domain = host_name(args.email_domain, field="--email-domain")
+        options = check_options_from(args)
+
+        def config_get(key: str) -> Any:
+            return env.get(TENANTS_ENV) if key == TENANTS_KEY else None
+
+        credentials = resolve_credentials(
+            config_get, env, tenant=args.tenant, org_url=args.org_url,
+            token_env=args.token_env, extra_scopes=EMAIL_SCOPES, tenants_env=TENANTS_ENV,
+        )  # fmt: skip
+    except (CredentialsError, ValueError) as exc:
+        print(f"okta-custom-domain doctor: error: {exc}", file=err)
+        return EXIT_USAGE
+    try:
+        with OktaEmailDomainsClient(credentials.org_url, credentials.auth) as client:
+            verdict = diagnose_email(client, domain, options)
+    except OktaApiError as exc:
+        print(f"okta-custom-domain doctor: Okta error: {exc}", file=err)
+        return EXIT_USAGE if exc.status in (401, 403) else EXIT_ACTION
+    if args.json:
+        report = {"org_url": credentials.org_url, "email_domain": domain, **verdict.to_dict()}
+        print(json.dumps(report, indent=2), file=out)
+    else:
+        print(f"{domain}: {verdict.code}", file=out)
+        print(f"  {verdict.summary}\n  next: {verdict.next_step}", file=out)
+    return verdict.exit_code

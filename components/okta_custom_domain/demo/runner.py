@@ -4,7 +4,9 @@ A newcomer sees the whole job before owning an Okta org, through the real engine
 created, the records written by RFC 2136, the readiness wait, verification, the certificate.
 One deliberate mistake (rows typed as full names into a registrar form that appends the zone)
 shows what the readiness diagnosis says while ``pulumi up`` waits; the person corrects the rows
-and the same ``up`` finishes. A second ``up`` changes nothing; ``destroy`` removes everything.
+and the same ``up`` finishes. The tenant's brand also sends its mail from the zone: the email
+domain's four records, the wait and Okta's VERIFIED. A second ``up`` changes nothing;
+``destroy`` removes everything.
 
 Needs a Pulumi CLI (``pulumi`` on PATH, or ``--build-pulumi`` to build one from Go modules)
 and knotd. The ``okta`` resource plugin is the one installed in your Pulumi home when it is
@@ -101,12 +103,18 @@ class DemoPerson:
 
 
 def demo_tenants(lab: EngineLab, zone: str) -> list[dict[str, Any]]:
-    """One tenant: login.<zone> by RFC 2136, portal.<zone> (MANUAL) through a registrar form."""
+    """One tenant with a brand: login.<zone> by RFC 2136, portal.<zone> (MANUAL) through a
+    registrar form, and the email domain <zone> (mail from noreply@<zone>) by RFC 2136."""
     bundle = make_certificate(f"portal.{zone}")
     readiness = lab.readiness(timeout=120, interval=1)
+    email = {"domain": zone, "displayName": "Demo", "userName": "noreply",
+             "dns": lab.rfc2136_dns(zone), "readiness": readiness,
+             "verification": {"timeout": 120, "pollInterval": 1}}  # fmt: skip
     return [{
         "name": "demo",
         "okta": lab.okta_with_token("demo-org"),
+        "brand": {"name": "Demo"},
+        "emailDomains": [email],
         "domains": [
             {"domain": f"login.{zone}", "dns": lab.rfc2136_dns(zone), "readiness": readiness},
             {
@@ -164,7 +172,8 @@ def _run(lab: EngineLab, say: Say, zone: str, mistake: bool) -> int:
     say(f"knotd serving {zone} at {LAB_ADDRESS}:{lab.dns.port} (RFC 2136 updates with TSIG)")
     stack = lab.engine.stack("demo", flatten_config("okta-custom-domain:tenants",
                                                     demo_tenants(lab, zone)))
-    say(f"\n[bold]1. pulumi up: login.{zone} (RFC 2136) and portal.{zone} (registrar form)[/]")
+    say(f"\n[bold]1. pulumi up: login.{zone} (RFC 2136), portal.{zone} (registrar form) and "
+        f"the email domain {zone} (RFC 2136), all of the brand Demo[/]")
     if mistake:
         say("  The person types full names where the form wants labels (a mistake).")
     person = DemoPerson(lab, zone, say, mistake=mistake)
@@ -179,8 +188,14 @@ def _run(lab: EngineLab, say: Say, zone: str, mistake: bool) -> int:
     say("\n[bold]3. pulumi destroy: records removed from DNS, domains deleted at Okta[/]")
     stack.destroy(on_output=_streamed(say, None), color="never")
     say(f"  => domains left at Okta: {lab.okta_domains('demo-org') or 'none'}")
-    done = set(statuses.values()) == {"COMPLETED"}
-    say("\n[bold green]Done: both domains reached COMPLETED.[/]" if done else "[red]Failed[/]")
+    emails = [e["domain"] for e in lab.okta["demo-org"].email_domains()]
+    say(f"  => email domains left at Okta: {emails or 'none'}")
+    done = statuses == {**dict.fromkeys(statuses, "COMPLETED"), f"email:{zone}": "VERIFIED"}
+    say(
+        "\n[bold green]Done: both URL domains reached COMPLETED, the email domain VERIFIED.[/]"
+        if done
+        else "[red]Failed[/]"
+    )
     return 0 if done else 1
 
 

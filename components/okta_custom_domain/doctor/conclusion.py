@@ -26,6 +26,7 @@ class VerdictCode(StrEnum):
     CNAME_LOOP = "cname_loop"
     CNAME_CHAIN_TOO_LONG = "cname_chain_too_long"
     CNAME_TARGET_NOT_READY = "cname_target_not_ready"
+    NAME_IN_USE = "name_in_use"
     PROXIED_CNAME = "proxied_cname"
     QUOTED_TXT = "quoted_txt"
     TXT_WHITESPACE = "txt_whitespace"

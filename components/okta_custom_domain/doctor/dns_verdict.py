@@ -184,6 +184,7 @@ HANDLERS: dict[CauseCode, Handler] = {
     CauseCode.CNAME_LOOP: _as_is(VerdictCode.CNAME_LOOP),
     CauseCode.CNAME_CHAIN_TOO_LONG: _as_is(VerdictCode.CNAME_CHAIN_TOO_LONG),
     CauseCode.CNAME_TARGET_NOT_READY: _as_is(VerdictCode.CNAME_TARGET_NOT_READY),
+    CauseCode.NAME_IN_USE: _as_is(VerdictCode.NAME_IN_USE),
     CauseCode.PROXIED_CNAME: _as_is(VerdictCode.PROXIED_CNAME),
     CauseCode.QUOTED_TXT: _as_is(VerdictCode.QUOTED_TXT),
     CauseCode.TXT_WHITESPACE: _as_is(VerdictCode.TXT_WHITESPACE),

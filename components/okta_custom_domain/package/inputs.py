@@ -47,15 +47,15 @@ def build(cls: type, raw: Any, path: str) -> Any:
     return cls(**values)
 
 
-def args_from_inputs(inputs: Mapping[str, Any]) -> OktaCustomDomainArgs:
-    """``OktaCustomDomainArgs`` from the component host's inputs."""
+def args_from_inputs(inputs: Mapping[str, Any], cls: type = OktaCustomDomainArgs) -> Any:
+    """A component's arguments (``OktaCustomDomainArgs`` by default) from the host's inputs."""
     values: dict[str, Any] = {}
-    for name, hint in field_types(OktaCustomDomainArgs).items():
+    for name, hint in field_types(cls).items():
         if inputs.get(name) is None:
             continue
         value = _value(hint, inputs[name], name)
         values[name] = value.target if hint is DnsTargetChoice else value
-    return OktaCustomDomainArgs(**values)
+    return cls(**values)
 
 
 __all__ = ["args_from_inputs", "build"]

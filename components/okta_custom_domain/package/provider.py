@@ -1,5 +1,5 @@
-"""The component provider every language talks to: ``OktaCustomDomain`` behind Pulumi's
-component host, with a schema inferred from the Python arguments.
+"""The component provider every language talks to: ``OktaCustomDomain`` and ``OktaEmailDomain``
+behind Pulumi's component host, with a schema inferred from the Python arguments.
 
 Two things the host cannot express are added here, each from the one definition:
 - the class it analyzes takes the arguments' views (``views``) and builds the real arguments
@@ -23,6 +23,8 @@ from pulumi.provider.experimental.util import camel_case
 
 from okta_custom_domain.args import OktaCustomDomainArgs
 from okta_custom_domain.component import OktaCustomDomain
+from okta_custom_domain.email_args import OktaEmailDomainArgs
+from okta_custom_domain.email_component import OktaEmailDomain
 from okta_custom_domain.field_marks import is_secret
 from okta_custom_domain.package import dns_choice
 from okta_custom_domain.package.dns_choice import DnsTargetChoice
@@ -32,26 +34,36 @@ from okta_custom_domain.package.views import NESTED, argument_views, borrow_sour
 PACKAGE_NAME = "okta-custom-domain"
 
 
-def hosted_component() -> type[OktaCustomDomain]:
-    """``OktaCustomDomain`` as the host analyzes and constructs it.
+def hosted_component(
+    component: type[pulumi.ComponentResource] = OktaCustomDomain,
+    args_cls: type = OktaCustomDomainArgs,
+) -> type[pulumi.ComponentResource]:
+    """``component`` as the host analyzes and constructs it.
 
     Same name, module and qualified name as the Python class, so the schema's resource is
-    ``okta-custom-domain:index:OktaCustomDomain`` and the output descriptions are read from
-    ``component.py``; its ``args`` annotation is the arguments' view.
+    ``okta-custom-domain:index:<name>`` and the output descriptions are read from the
+    component's module; its ``args`` annotation is the arguments' view.
     """
-    args_view = argument_views()[OktaCustomDomainArgs]
+    args_view = argument_views()[args_cls]
 
     def __init__(  # becomes the hosted class's __init__
-        self: OktaCustomDomain,
+        self: pulumi.ComponentResource,
         name: str,
         args: Mapping[str, Any],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        OktaCustomDomain.__init__(self, name, args_from_inputs(args), opts)
+        component.__init__(self, name, args_from_inputs(args, args_cls), opts)  # type: ignore[arg-type]
 
     __init__.__annotations__ = {"args": args_view, "return": None}
-    hosted = type(OktaCustomDomain.__name__, (OktaCustomDomain,), {"__init__": __init__})
-    return borrow_source(hosted, OktaCustomDomain)
+    hosted = type(component.__name__, (component,), {"__init__": __init__})
+    return borrow_source(hosted, component)
+
+
+HOSTED: tuple[tuple[type[pulumi.ComponentResource], type], ...] = (
+    (OktaCustomDomain, OktaCustomDomainArgs),
+    (OktaEmailDomain, OktaEmailDomainArgs),
+)
+"""Each component the package serves, with its arguments."""
 
 
 def secret_properties() -> dict[str, set[str]]:
@@ -95,6 +107,7 @@ class OktaCustomDomainProvider(ComponentProvider):
     """The host's ``ComponentProvider`` with the finished schema."""
 
     def __init__(self) -> None:
-        super().__init__([hosted_component()], PACKAGE_NAME, None, package_version())
+        hosted = [hosted_component(component, args) for component, args in HOSTED]
+        super().__init__(hosted, PACKAGE_NAME, None, package_version())
         assert self.schema is not None
         self.schema = json.dumps(finish_schema(json.loads(self.schema)), indent=2)

@@ -33,6 +33,7 @@ from okta_custom_domain.args import (
     ReadinessOptions,
     VerificationOptions,
 )
+from okta_custom_domain.email_args import EmailVerificationOptions, OktaEmailDomainArgs
 from okta_custom_domain.package.dns_choice import DnsTargetChoice
 from okta_custom_domain.targets.registry import config_targets
 
@@ -42,11 +43,16 @@ NESTED: tuple[type, ...] = (
     ManualCertificate,
     ReadinessOptions,
     VerificationOptions,
+    EmailVerificationOptions,
     OktaOrg,
 )
 """Every dataclass reachable from the package's arguments, each before its users."""
+COMPONENT_ARGS: tuple[type, ...] = (OktaCustomDomainArgs, OktaEmailDomainArgs)
+"""The arguments of each component the package serves."""
 
-OVERRIDES: Mapping[tuple[type, str], type] = {(OktaCustomDomainArgs, "dns"): DnsTargetChoice}
+OVERRIDES: Mapping[tuple[type, str], type] = {
+    (args, "dns"): DnsTargetChoice for args in COMPONENT_ARGS
+}
 """Fields whose Python type the schema cannot express, and the type it takes instead."""
 
 
@@ -64,8 +70,7 @@ def without_none(hint: Any) -> Any:
 
 def has_default(field: dataclasses.Field[Any]) -> bool:
     return (
-        field.default is not dataclasses.MISSING
-        or field.default_factory is not dataclasses.MISSING
+        field.default is not dataclasses.MISSING or field.default_factory is not dataclasses.MISSING
     )
 
 
@@ -73,9 +78,7 @@ def field_types(cls: type) -> dict[str, Any]:
     """Each field's type as the package sees it (resolved, overrides applied)."""
     # pulumi.Input[T] holds a forward reference to "Output[T]", resolved in pulumi's namespace
     hints = typing.get_type_hints(cls, localns={"Output": pulumi.Output, "T": pulumi.output.T})
-    return {
-        f.name: OVERRIDES.get((cls, f.name), hints[f.name]) for f in dataclasses.fields(cls)
-    }
+    return {f.name: OVERRIDES.get((cls, f.name), hints[f.name]) for f in dataclasses.fields(cls)}
 
 
 def view_of(cls: type, views: Mapping[type, type]) -> type:
@@ -104,8 +107,8 @@ def borrow_source(alias: type, cls: type) -> type:
 
 
 def argument_views() -> dict[type, type]:
-    """The views of every argument dataclass, ``OktaCustomDomainArgs`` last."""
+    """The views of every argument dataclass, the components' arguments last."""
     views: dict[type, type] = {}
-    for cls in (*NESTED, OktaCustomDomainArgs):
+    for cls in (*NESTED, *COMPONENT_ARGS):
         views[cls] = view_of(cls, views)
     return views

@@ -29,6 +29,7 @@ class CauseCode(StrEnum):
     CNAME_TARGET_NOT_READY = "cname_target_not_ready"
     ZONE_APPENDED_TWICE = "zone_appended_twice"
     WILDCARD_IN_PLACE = "wildcard_in_place"
+    NAME_IN_USE = "name_in_use"
     PROXIED_CNAME = "proxied_cname"
     QUOTED_TXT = "quoted_txt"
     TXT_WHITESPACE = "txt_whitespace"

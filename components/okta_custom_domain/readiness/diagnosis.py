@@ -15,6 +15,7 @@ import dns.name
 
 from okta_custom_domain.readiness.cause import Cause, CauseCode
 from okta_custom_domain.readiness.delegation import chain_cause
+from okta_custom_domain.readiness.mail_rules import name_in_use
 from okta_custom_domain.readiness.report import ReadinessReport, RecordReport, ServerAnswer
 from okta_custom_domain.readiness.server_faults import server_faults
 from okta_custom_domain.readiness.txt_rules import multiple_txt, pasted_txt
@@ -211,6 +212,7 @@ RECORD_RULES: tuple[RecordRule, ...] = (
     pasted_txt,
     multiple_txt,
     _wrong_value,
+    name_in_use,
     _proxied_cname,
     _missing_everywhere,
 )

@@ -1,4 +1,4 @@
-"""Where a missing record went instead: the zone appended twice, or address records.
+"""Where a missing record went instead: the zone appended twice, address or MX records.
 
 Asked only when a server answers without the record. A registrar form that wanted a label and
 got a full name creates ``<fqdn>.<zone>``; a proxied or flattened CNAME answers A/AAAA. A
@@ -29,14 +29,17 @@ async def _doubled(ask: Ask, record: ExpectedRecord, zone: str, server: str) -> 
 
 
 async def _addresses(ask: Ask, record: ExpectedRecord, server: str) -> dict[str, Any]:
-    """A/AAAA where a CNAME is expected (a proxied or flattened record, or a wildcard)."""
-    results = await asyncio.gather(ask(record.fqdn, "A"), ask(record.fqdn, "AAAA"))
+    """A/AAAA where a CNAME is expected (a proxied or flattened record, a wildcard, or a
+    host already at the name), and MX there (a mail name in use: a CNAME cannot join it)."""
+    results = await asyncio.gather(
+        ask(record.fqdn, "A"), ask(record.fqdn, "AAAA"), ask(record.fqdn, "MX")
+    )
     found = [
         text
-        for result, rdtype in zip(results, ("A", "AAAA"), strict=True)
+        for result, rdtype in zip(results[:2], ("A", "AAAA"), strict=True)
         for text in result.answer_texts(rdtype)
     ]
-    return {"server": server, "found": found}
+    return {"server": server, "found": found, "mx": results[2].answer_texts("MX")}
 
 
 async def misplaced_probes(

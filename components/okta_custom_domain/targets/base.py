@@ -24,12 +24,14 @@ class DnsRecord:
 
     ``name`` is already in the target's ``style``; ``opts`` is parented to the component, so
     pass it on unchanged (the component's providers and aliases then apply); ``resource_name``
-    is unique within the stack (``<component>-cname``, ``<component>-txt``).
+    is unique within the stack (``<component>-cname``, ``<component>-txt``; an email domain's
+    ``<component>-txt``, ``-mail``, ``-dkim1``, ``-dkim2``).
     """
 
     type: str
-    fqdn: str
-    name: str
+    fqdn: pulumi.Input[str]
+    """Known at preview for a URL domain; an Output for an email domain's DKIM records."""
+    name: pulumi.Input[str]
     value: pulumi.Output[str]
     ttl: int
     opts: pulumi.ResourceOptions

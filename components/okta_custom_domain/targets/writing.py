@@ -1,4 +1,4 @@
-"""Writing the two records at any target, as children of the component, through its writer."""
+"""Writing the records at any target, as children of the component, through its writer."""
 
 from __future__ import annotations
 
@@ -12,15 +12,21 @@ from okta_custom_domain.targets.base import DnsRecord, DnsTarget
 
 @dataclass(frozen=True)
 class RecordToWrite:
-    """One record: type, FQDN, the name as the target wants it, and Okta's value."""
+    """One record: type, FQDN, the name as the target wants it, and Okta's value.
+
+    The FQDN and name are known at preview for the URL domain's records; an email domain's
+    DKIM names come from Okta, so they may be Outputs. ``key`` names the record's resource
+    (``<component>-<key>``; default: its type) when one component writes two of a type.
+    """
 
     record_type: str
-    fqdn: str
-    name: str
+    fqdn: pulumi.Input[str]
+    name: pulumi.Input[str]
     value: pulumi.Output[str]
     adopted_value: str | None = None
     """When adopting: the value the live Okta domain asks for, known while the program runs, so
     a record already holding it is taken over (``DnsTarget.import_id``) instead of doubled."""
+    key: str | None = None
 
 
 def write_records(
@@ -40,7 +46,8 @@ def write_records(
     written = []
     for record in records:
         import_id = None
-        if record.adopted_value is not None:
+        # Only a URL domain's records are adopted, and their names are known while the program runs.
+        if record.adopted_value is not None and isinstance(record.fqdn, str):
             import_id = target.import_id(
                 record.record_type, record.fqdn, record.adopted_value, parent
             )
@@ -55,7 +62,7 @@ def write_records(
                 value=record.value,
                 ttl=target.ttl,
                 opts=opts,
-                resource_name=f"{name}-{record.record_type.lower()}",
+                resource_name=f"{name}-{record.key or record.record_type.lower()}",
             )
         )
         written.append(_checked_resource(resource, record, type(target).__name__))
@@ -67,8 +74,13 @@ def _checked_resource(resource: object, record: RecordToWrite, owner: str) -> pu
     if not isinstance(resource, pulumi.Resource):
         raise InputError(
             "write",
-            f"returned {resource!r} for the {record.record_type} record {record.fqdn}; return "
+            f"returned {resource!r} for the {record.record_type} record {_label(record)}; return "
             "the pulumi.Resource that writes it, so readiness and verification wait for it",
             owner=owner,
         )
     return resource
+
+
+def _label(record: RecordToWrite) -> str:
+    """The record's name for a message: its FQDN when known, else its key."""
+    return record.fqdn if isinstance(record.fqdn, str) else str(record.key or record.record_type)

@@ -20,6 +20,17 @@ OKTA_CNAME_TARGET = "acme.customdomains.okta.com"
 OKTA_TXT_VALUE = "dGhpcyBpcyBhIGZha2UgQUNNRSB0b2tlbg"
 
 
+def okta_email_records(domain: str) -> list[dict[str, Any]]:
+    """What Okta returns for a new email domain (``dnsValidationRecords``, Pulumi names)."""
+    host = "u1234567.wl067.sendgrid.net"
+    return [
+        {"recordType": "TXT", "fqdn": f"_oktaverification.{domain}", "value": "0f1e2d3c4b5a6978"},
+        {"recordType": "CNAME", "fqdn": f"mail.{domain}", "value": host},
+        {"recordType": "CNAME", "fqdn": f"oka._domainkey.{domain}", "value": f"oka.dk.{host}"},
+        {"recordType": "CNAME", "fqdn": f"oka2._domainkey.{domain}", "value": f"oka2.dk.{host}"},
+    ]
+
+
 @dataclass
 class Registration:
     """One ``RegisterResource`` call as the engine would see it."""
@@ -69,6 +80,9 @@ class OktaMocks(pulumi.runtime.Mocks):
                 )
                 outputs["validationStatus"] = "NOT_STARTED"
             return (None if self.preview else f"OcD{args.name}"), outputs
+        if args.typ == "okta:index/emailDomain:EmailDomain" and not self.preview:
+            outputs["dnsValidationRecords"] = okta_email_records(args.inputs["domain"])
+            outputs["validationStatus"] = "NOT_STARTED"
         if args.typ == DNS_READINESS_TYPE and not self.preview:
             outputs["ready_at"] = "2026-11-28T00:00:00Z"
         if args.typ == VERIFICATION_TYPE and not self.preview:

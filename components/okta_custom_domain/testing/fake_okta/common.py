@@ -21,6 +21,8 @@ class Org(Protocol):
     domain_limit: int
     completion_delay: float
     dns_timeout: float
+    email_polling_window: float
+    email_verify_delay: float
 
     @property
     def org_host(self) -> str: ...

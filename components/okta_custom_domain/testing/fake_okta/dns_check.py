@@ -65,3 +65,29 @@ def _answer(
     except dns.exception.DNSException as exc:
         problems.append(f"DNS timeout or error for {fqdn} ({type(exc).__name__})")
         return []
+
+
+def check_records(
+    server: tuple[str, int] | None, timeout: float, records: list[tuple[str, str, str]]
+) -> list[str]:
+    """What does not resolve as expected among ``(type, fqdn, value)`` records (TXT or
+    CNAME), through ``server``; an empty list when every record is served."""
+    if server is None:
+        return ["DNS record not found (the fake has no DNS server configured)"]
+    resolver = dns.resolver.Resolver(configure=False)
+    resolver.nameservers = [server[0]]
+    resolver.port = server[1]
+    resolver.lifetime = timeout
+    resolver.cache = None
+    problems: list[str] = []
+    for rtype, fqdn, value in records:
+        answers = _answer(resolver, fqdn, rtype, problems)
+        if rtype == "TXT":
+            found = {b"".join(r.strings).decode(errors="replace") for r in answers}
+            ok = value in found
+        else:
+            found = {r.target.to_text(omit_final_dot=True).lower() for r in answers}
+            ok = value.lower().rstrip(".") in found
+        if not ok:
+            problems.append(f"DNS record not found: {rtype} {fqdn} -> {value}")
+    return problems

@@ -5,7 +5,8 @@ name another org claims, stays so); a failed TXT check makes Okta issue a new TX
 behaviour). VERIFIED -> COMPLETED once the certificate exists: ``completion_delay`` seconds on
 for OKTA_MANAGED, on upload for MANUAL (an upload needs a verified domain, 403 E0000165 before).
 The org holds at most ``domain_limit`` custom domains, each name once; the reserved
-``drapp.<org>.okta.com`` (the org's disaster-recovery endpoint, per Okta's spec) is refused.
+``drapp.<org>.okta.com`` (the org's disaster-recovery endpoint, per Okta's spec) is refused;
+each new domain gets a brand of its own, as at Okta (``new_brand``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from okta_custom_domain.names import normalize_fqdn
@@ -45,6 +47,8 @@ class Domains:
         self._log = log
         self.by_id: dict[str, Domain] = {}
         self.uploads_to_okta_managed: list[str] = []
+        self.new_brand: Callable[[str], str] = lambda _name: "bnd" + secrets.token_hex(9)
+        """Makes the brand Okta creates for each new domain; the facade binds it to brands."""
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -73,6 +77,11 @@ class Domains:
                 return default_domain_json(self._org)
             return self.show(self.get(domain_id), full=True)
 
+    def using_brand(self, brand_id: str) -> list[dict[str, Any]]:
+        """The custom domains whose brand is ``brand_id``, as the list shows them."""
+        with self._lock:
+            return [self.show(d, full=False) for d in self.by_id.values() if d.brand_id == brand_id]
+
     def show_all(self) -> dict[str, Any]:
         """``GET /api/v1/domains``: the default domain, then each custom one without records."""
         with self._lock:
@@ -86,7 +95,7 @@ class Domains:
             id="OcD" + secrets.token_hex(9),
             domain=name,
             certificate_source_type=source,
-            brand_id="bnd" + secrets.token_hex(9),
+            brand_id=self.new_brand(name),
             txt_value=new_txt_value(source),
             txt_expiration=iso(self._org.now() + 7 * 86400),
         )

@@ -14,7 +14,9 @@ from collections.abc import Callable
 from typing import Any
 
 from okta_custom_domain.names import normalize_fqdn
+from okta_custom_domain.testing.fake_okta.brands import Brands
 from okta_custom_domain.testing.fake_okta.domains import Domains
+from okta_custom_domain.testing.fake_okta.email_domains import EmailDomains
 from okta_custom_domain.testing.fake_okta.faults import Fault, Faults
 from okta_custom_domain.testing.fake_okta.http_server import HttpServer, RecordedRequest, Site
 from okta_custom_domain.testing.fake_okta.oauth import DEFAULT_SCOPES, OAuth
@@ -37,6 +39,8 @@ class FakeOkta:
         clock: Callable[[], float] = time.time,
         host: str = "127.0.0.1",
         dns_timeout: float = 2.0,
+        email_polling_window: float = 86400.0,
+        email_verify_delay: float = 0.0,
     ) -> None:
         self.org_name = org_name
         self.api_token = api_token or "00" + secrets.token_urlsafe(30)
@@ -45,14 +49,27 @@ class FakeOkta:
         self.domain_limit = domain_limit
         self.completion_delay = completion_delay
         self.dns_timeout = dns_timeout
+        self.email_polling_window = email_polling_window
+        """Seconds Okta polls DNS for a POLLING email domain before it gives up (ERROR)."""
+        self.email_verify_delay = email_verify_delay
+        """Seconds an email domain whose records resolve stays POLLING after a verify (0:
+        VERIFIED at once)."""
         self._clock = clock
         self._host = host
         self._lock = threading.RLock()
         self._log = SystemLog(self, self._lock)
         self._oauth = OAuth(self, self._lock)
         self._domains = Domains(self, self._lock, self._log)
+        self._email_domains = EmailDomains(self, self._lock)
+        self._brands = Brands(
+            self, self._lock, self._domains.using_brand, self._email_domains.exists
+        )
+        self._email_domains.brands = self._brands
+        self._domains.new_brand = lambda name: self._brands.create(name).id
         self._faults = Faults(self._lock)
-        self._api = Api(self, self._oauth, self._domains, self._log)
+        self._api = Api(
+            self, self._oauth, self._domains, self._log, self._brands, self._email_domains
+        )
         self.requests: list[RecordedRequest] = []
         self._http: HttpServer | None = None
         self.url = ""
@@ -189,6 +206,30 @@ class FakeOkta:
         """Ids of OKTA_MANAGED domains a certificate was uploaded to (Okta made them MANUAL)."""
         with self._lock:
             return list(self._domains.uploads_to_okta_managed)
+
+    # -- brands and email domains ----------------------------------------------------------
+
+    def brand(self, brand_id: str) -> dict[str, Any]:
+        """The brand as Okta's GET shows it."""
+        return self._brands.show_id(brand_id)
+
+    def brands(self) -> list[dict[str, Any]]:
+        return self._brands.list_all()
+
+    def add_brand(self, name: str) -> str:
+        """Create a brand directly (no request); return its id."""
+        return self._brands.create(name).id
+
+    def email_domain(self, email_domain_id: str) -> dict[str, Any]:
+        """The email domain as Okta's GET shows it (with ``_embedded.brands``)."""
+        return self._email_domains.show_id(email_domain_id, "brands")
+
+    def email_domains(self) -> list[dict[str, Any]]:
+        return self._email_domains.list_all("brands")
+
+    def set_email_status(self, email_domain_id: str, status: str) -> None:
+        """Put an email domain in ``status`` (POLLING starts Okta's polling window now)."""
+        self._email_domains.set_status(email_domain_id, status)
 
     def claim_by_other_org(self, domain_id: str) -> None:
         """Play another org claiming the domain's name: status ``DOMAIN_TAKEN``."""

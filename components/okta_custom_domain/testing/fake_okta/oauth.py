@@ -21,6 +21,10 @@ SCOPE_READ = "okta.domains.read"
 SCOPE_MANAGE = "okta.domains.manage"
 SCOPE_LOGS = "okta.logs.read"
 SCOPE_USERS_SELF = "okta.users.read.self"
+SCOPE_BRANDS_READ = "okta.brands.read"
+SCOPE_BRANDS_MANAGE = "okta.brands.manage"
+SCOPE_EMAIL_READ = "okta.emailDomains.read"
+SCOPE_EMAIL_MANAGE = "okta.emailDomains.manage"
 DEFAULT_SCOPES = (SCOPE_READ, SCOPE_MANAGE, SCOPE_LOGS)
 _ASSERTION_ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"]
 _JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -132,7 +136,7 @@ class OAuth:
 
     def authorize(self, header: str | None, needed_scope: str) -> None:
         """Admit the SSWS API token, or a live access token with ``needed_scope`` (manage
-        implies read); 401 E0000011 or 403 E0000006 otherwise."""
+        implies read, for every kind); 401 E0000011 or 403 E0000006 otherwise."""
         if (
             header
             and header.startswith("SSWS ")
@@ -144,7 +148,8 @@ class OAuth:
                 entry = self.access_tokens.get(header[7:].strip())
             if entry is not None and entry[1] > self._org.now():
                 if needed_scope not in entry[2] and not (
-                    needed_scope == SCOPE_READ and SCOPE_MANAGE in entry[2]
+                    needed_scope.endswith(".read")
+                    and needed_scope.removesuffix(".read") + ".manage" in entry[2]
                 ):
                     raise ApiError(
                         403,

@@ -1,4 +1,4 @@
-"""Which part answers which API path: users/me, the System Log and the domains endpoints.
+"""Which part answers which API path: users/me, the System Log, domains, brands, email domains.
 
 Every path is authorized first (SSWS token or an access token with the path's scope), as Okta
 does, so a test of scopes sees a 403 before any validation error.
@@ -8,9 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from okta_custom_domain.testing.fake_okta.common import ApiError, Org
+from okta_custom_domain.testing.fake_okta.brands import Brands
+from okta_custom_domain.testing.fake_okta.common import ApiError, Org, one
 from okta_custom_domain.testing.fake_okta.domains import Domains
+from okta_custom_domain.testing.fake_okta.email_domains import EmailDomains
 from okta_custom_domain.testing.fake_okta.oauth import (
+    SCOPE_BRANDS_MANAGE,
+    SCOPE_BRANDS_READ,
+    SCOPE_EMAIL_MANAGE,
+    SCOPE_EMAIL_READ,
     SCOPE_LOGS,
     SCOPE_MANAGE,
     SCOPE_READ,
@@ -31,11 +37,21 @@ _NO_HTTP_METHOD = "The endpoint does not support the provided HTTP method"
 class Api:
     """The ``/api/v1`` endpoints of the fake org."""
 
-    def __init__(self, org: Org, oauth: OAuth, domains: Domains, log: SystemLog) -> None:
+    def __init__(
+        self,
+        org: Org,
+        oauth: OAuth,
+        domains: Domains,
+        log: SystemLog,
+        brands: Brands,
+        email_domains: EmailDomains,
+    ) -> None:
         self._org = org
         self._oauth = oauth
         self._domains = domains
         self._log = log
+        self._brands = brands
+        self._email_domains = email_domains
 
     def route(
         self, method: str, path: str, query: dict[str, list[str]], auth: str | None, body: Any
@@ -47,6 +63,14 @@ class Api:
                 raise ApiError(405, "E0000022", _NO_METHOD)
             self._oauth.authorize(auth, SCOPE_USERS_SELF)
             return 200, current_user(self._org), {}
+        if parts[:3] == ["api", "v1", "brands"]:
+            self._oauth.authorize(
+                auth, SCOPE_BRANDS_READ if method == "GET" else SCOPE_BRANDS_MANAGE
+            )
+            return self._brand_call(method, parts[3:], body)
+        if parts[:3] == ["api", "v1", "email-domains"]:
+            self._oauth.authorize(auth, SCOPE_EMAIL_READ if method == "GET" else SCOPE_EMAIL_MANAGE)
+            return self._email_domain_call(method, parts[3:], one(query, "expand"), body)
         if parts[:3] != ["api", "v1", "domains"] and parts[:3] != ["api", "v1", "logs"]:
             raise ApiError(404, "E0000022", f"The endpoint does not support the method: {path}")
         if parts[2] == "logs":
@@ -87,4 +111,44 @@ class Api:
             case "PUT", [domain_id, "certificate"]:
                 domains.upload_certificate(domain_id, body)
                 return 204, None, {}
+        raise ApiError(405, "E0000022", _NO_HTTP_METHOD)
+
+    def _brand_call(self, method: str, rest: list[str], body: Any) -> Answer:
+        """``/api/v1/brands`` and below."""
+        brands = self._brands
+        match method, rest:
+            case "GET", []:
+                return 200, brands.list_all(), {}
+            case "POST", []:
+                return 201, brands.create_from_request(body), {}
+            case "GET", [brand_id]:
+                return 200, brands.show_id(brand_id), {}
+            case "PUT", [brand_id]:
+                return 200, brands.replace(brand_id, body), {}
+            case "DELETE", [brand_id]:
+                brands.delete(brand_id)
+                return 204, None, {}
+            case "GET", [brand_id, "domains"]:
+                return 200, brands.domains(brand_id), {}
+        raise ApiError(405, "E0000022", _NO_HTTP_METHOD)
+
+    def _email_domain_call(
+        self, method: str, rest: list[str], expand: str | None, body: Any
+    ) -> Answer:
+        """``/api/v1/email-domains`` and below."""
+        emails = self._email_domains
+        match method, rest:
+            case "GET", []:
+                return 200, emails.list_all(expand), {}
+            case "POST", []:
+                return 200, emails.create_from_request(body), {}
+            case "GET", [email_domain_id]:
+                return 200, emails.show_id(email_domain_id, expand), {}
+            case "PUT", [email_domain_id]:
+                return 200, emails.replace(email_domain_id, body), {}
+            case "DELETE", [email_domain_id]:
+                emails.delete(email_domain_id)
+                return 204, None, {}
+            case "POST", [email_domain_id, "verify"]:
+                return 200, emails.verify(email_domain_id), {}
         raise ApiError(405, "E0000022", _NO_HTTP_METHOD)

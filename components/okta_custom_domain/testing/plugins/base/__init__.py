@@ -22,6 +22,7 @@ from okta_custom_domain.testing.plugins.base.request_log import (
 )
 from okta_custom_domain.testing.plugins.base.servicer import (
     DoubleError,
+    InitFailed,
     PluginDouble,
     check_response,
     diff_response,
@@ -51,6 +52,7 @@ __all__ = [
     "UNKNOWN_IN_LOG",
     "CallRecord",
     "DoubleError",
+    "InitFailed",
     "PluginDouble",
     "Props",
     "RequestLog",

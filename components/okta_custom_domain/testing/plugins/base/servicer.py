@@ -11,10 +11,12 @@ import functools
 import json
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
 import grpc  # type: ignore[import-untyped]
-from google.protobuf import empty_pb2, struct_pb2  # type: ignore[import-untyped]
+from google.protobuf import any_pb2, empty_pb2, struct_pb2  # type: ignore[import-untyped]
+from google.rpc import status_pb2  # type: ignore[import-untyped]
 from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
 
 from okta_custom_domain.testing.plugins.base.request_log import CallRecord, RequestLog, redact
@@ -28,6 +30,36 @@ class DoubleError(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+class InitFailed(DoubleError):
+    """A create that failed after the resource came to exist: the engine keeps it in state
+    (``ErrorResourceInitFailed``, as the bridge answers when the provider set an id first)."""
+
+    def __init__(self, message: str, resource_id: str, properties: struct_pb2.Struct) -> None:
+        super().__init__(message)
+        self.resource_id = resource_id
+        self.properties = properties
+
+
+@dataclass(frozen=True)
+class _RichStatus(grpc.Status):
+    code: grpc.StatusCode
+    details: str
+    trailing_metadata: tuple[tuple[str, bytes], ...]
+
+
+def _init_failed_status(failure: InitFailed, message: str) -> _RichStatus:
+    """The gRPC status carrying ``ErrorResourceInitFailed`` in ``grpc-status-details-bin``."""
+    detail = any_pb2.Any()
+    detail.Pack(
+        provider_pb2.ErrorResourceInitFailed(
+            id=failure.resource_id, properties=failure.properties, reasons=[message]
+        )
+    )
+    code = grpc.StatusCode.UNKNOWN
+    status = status_pb2.Status(code=code.value[0], message=message, details=[detail])
+    return _RichStatus(code, message, (("grpc-status-details-bin", status.SerializeToString()),))
 
 
 D = TypeVar("D", bound="PluginDouble")
@@ -59,6 +91,8 @@ def rpc(
                 )
             call.error = self.scrub(failure.message)
             self.record(call)
+            if isinstance(failure, InitFailed):
+                context.abort_with_status(_init_failed_status(failure, call.error))
             context.abort(failure.code, call.error)
             raise  # context.abort raises; this keeps type checkers and readers sure of it
         self.record(call)

@@ -31,6 +31,7 @@ from okta_custom_domain.testing.plugins import base
 from okta_custom_domain.testing.plugins.base import (
     CallRecord,
     DoubleError,
+    InitFailed,
     PluginDouble,
     Props,
     RequestLog,
@@ -41,6 +42,7 @@ from okta_custom_domain.testing.plugins.base import (
     rpc,
     serve,
 )
+from okta_custom_domain.testing.plugins.okta.branding import BRANDING_RESOURCES
 from okta_custom_domain.testing.plugins.okta.client import (
     OktaHttp,
     OktaSettings,
@@ -49,13 +51,14 @@ from okta_custom_domain.testing.plugins.okta.client import (
     unknown_keys,
 )
 from okta_custom_domain.testing.plugins.okta.resources import (
-    DOMAIN,
-    DOMAIN_CERTIFICATE,
     RESOURCES,
     CheckInput,
+    CreatedWithError,
     OktaResource,
 )
 
+SERVED: dict[str, OktaResource] = {**RESOURCES, **BRANDING_RESOURCES}
+"""Every resource type the double serves, by type token."""
 PLUGIN_NAME = "okta"
 PLUGIN_VERSION = "7.0.1"
 MODULE = "okta_custom_domain.testing.plugins.okta"
@@ -66,7 +69,7 @@ USERS_ME_CHECKS = ("v3", "v2")
 
 
 class OktaDouble(PluginDouble):
-    """The okta provider's gRPC service for ``Domain`` and ``DomainCertificate``."""
+    """The okta provider's gRPC service for the resources in ``SERVED``."""
 
     name = PLUGIN_NAME
     version = PLUGIN_VERSION
@@ -119,10 +122,10 @@ class OktaDouble(PluginDouble):
 
     @staticmethod
     def _resource(token: str) -> OktaResource:
-        resource = RESOURCES.get(token)
+        resource = SERVED.get(token)
         if resource is None:
             raise DoubleError(
-                f"{token}: the okta double serves only {DOMAIN} and {DOMAIN_CERTIFICATE}",
+                f"{token}: the okta double serves only {', '.join(sorted(SERVED))}",
                 grpc.StatusCode.UNIMPLEMENTED,
             )
         return resource
@@ -184,7 +187,12 @@ class OktaDouble(PluginDouble):
             planned = resource.preview(news.values, None)
             return provider_pb2.CreateResponse(properties=self.outputs(planned, news.secret_keys))
         with self._okta() as http:
-            outputs = resource.create(http, news.values, call.http)
+            try:
+                outputs = resource.create(http, news.values, call.http)
+            except CreatedWithError as exc:
+                call.notes["id"] = exc.resource_id
+                state = self.outputs(exc.outputs, news.secret_keys)
+                raise InitFailed(exc.message, exc.resource_id, state) from None
         call.notes["id"] = outputs["id"]
         return provider_pb2.CreateResponse(
             id=outputs["id"], properties=self.outputs(outputs, news.secret_keys)

@@ -8,10 +8,11 @@ schema ``willReplaceOnChanges``) and pulumi-terraform-bridge (``pkg/tfbridge``):
   it is auto-named ``<resource name>-<7 hex>`` when not given, and a replacement deletes first
   only when the name was given (``nameRequiresDeleteBeforeReplace``). ``certificateSourceType``
   defaults to ``MANUAL`` and does *not* force replacement (an update that changes nothing at
-  Okta). ``brandId`` is optional and computed. Create = POST, then PUT ``{brandId}`` when one is
-  given (the real one then deletes the brand Okta made; the fake has no brands API, so the
-  double does not), then GET. Update = verify first unless the stored status is IN_PROGRESS,
-  VERIFIED or COMPLETED, then PUT ``{brandId}``, then GET. A 404 on GET means gone.
+  Okta). ``brandId`` is optional and computed. Create = POST, then, when a brand is given, PUT
+  ``{brandId}`` and DELETE the brand Okta made for the new domain (``okta.brands.manage``; a
+  failure there keeps the domain in state, failed to initialize), then GET. Update = verify
+  first unless the stored status is IN_PROGRESS, VERIFIED or COMPLETED, then PUT ``{brandId}``,
+  then GET. A 404 on GET means gone.
 - ``DomainCertificate``: only ``domainId`` forces replacement; ``type`` defaults to ``PEM``.
   Create and Update PUT the certificate; the id is the domain id; Read and Delete call nothing.
 """
@@ -34,6 +35,15 @@ DEFAULTS = "__defaults"
 VERIFIED_STATES = ("IN_PROGRESS", "VERIFIED", "COMPLETED")
 AUTONAME_MAXLEN = 255
 _PROPOSE, _ENFORCE, _DISABLE = 0, 1, 2  # CheckRequest.AutonamingOptions.Mode
+
+
+class CreatedWithError(DoubleError):
+    """Create failed after Okta made the resource: the engine must keep it (id and state)."""
+
+    def __init__(self, message: str, resource_id: str, outputs: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.resource_id = resource_id
+        self.outputs = outputs
 
 
 @dataclass(frozen=True)
@@ -61,11 +71,11 @@ class DiffPlan:
     delete_before_replace: bool = False
 
 
-def _differs(old: Any, new: Any) -> bool:
+def differs(old: Any, new: Any) -> bool:
     return new == UNKNOWN or old != new
 
 
-def _without_defaults(values: Mapping[str, Any]) -> dict[str, Any]:
+def without_defaults(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if k != DEFAULTS and v is not None}
 
 
@@ -158,7 +168,7 @@ class Domain(OktaResource):
     inputs = ("name", "certificateSourceType", "brandId")
 
     def check(self, req: CheckInput) -> Checked:
-        inputs = _without_defaults(req.news)
+        inputs = without_defaults(req.news)
         defaults: list[str] = []
         failures: list[tuple[str, str]] = []
         if "name" not in inputs:
@@ -182,7 +192,7 @@ class Domain(OktaResource):
         ):
             changed.append("name")
         source = news.get("certificateSourceType", "MANUAL")
-        if "certificateSourceType" not in ignore and _differs(
+        if "certificateSourceType" not in ignore and differs(
             olds.get("certificateSourceType"), source
         ):
             changed.append("certificateSourceType")
@@ -190,7 +200,7 @@ class Domain(OktaResource):
         if (
             "brandId" not in ignore
             and brand not in (None, "")
-            and _differs(olds.get("brandId"), brand)
+            and differs(olds.get("brandId"), brand)
         ):
             changed.append("brandId")
         replaces = [k for k in changed if k == "name"]
@@ -199,7 +209,7 @@ class Domain(OktaResource):
         return DiffPlan(changed, replaces, ["name"], bool(replaces) and given_name)
 
     def preview(self, news: dict[str, Any], olds: dict[str, Any] | None) -> dict[str, Any]:
-        planned = _without_defaults(news)
+        planned = without_defaults(news)
         if olds is None:
             return {
                 "id": UNKNOWN,
@@ -223,11 +233,26 @@ class Domain(OktaResource):
         if not domain_id:
             raise DoubleError("failed to create domain: Okta answered without an id")
         if news.get("brandId"):
-            with failing("failed to update domain"):
-                http.call(
-                    "PUT", f"/api/v1/domains/{domain_id}", trace, {"brandId": news["brandId"]}
-                )
+            self._move_to_brand(http, domain_id, created, news, trace)
         return self._read_back(http, domain_id, trace)
+
+    @staticmethod
+    def _move_to_brand(
+        http: OktaHttp, domain_id: str, created: dict[str, Any], news: dict[str, Any], trace: Trace
+    ) -> None:
+        """PUT the brand, then DELETE the brand Okta made for the new domain (that call needs
+        ``okta.brands.manage``). A failure here leaves the domain in state, with only its
+        inputs and id, as the SDKv2 resource does once it has set the id."""
+        partial = {**without_defaults(news), "id": domain_id}
+        own_brand = str(created.get("brandId") or "")
+        try:
+            with failing("failed to update domain"):
+                body = {"brandId": news["brandId"]}
+                http.call("PUT", f"/api/v1/domains/{domain_id}", trace, body)
+            with failing("failed to delete brand"):
+                http.call("DELETE", f"/api/v1/brands/{own_brand}", trace)
+        except DoubleError as exc:
+            raise CreatedWithError(exc.message, domain_id, partial) from None
 
     def read(
         self, http: OktaHttp, id_: str, state: dict[str, Any], trace: Trace
@@ -271,7 +296,7 @@ class DomainCertificate(OktaResource):
     required = ("certificate", "certificateChain", "domainId", "privateKey")
 
     def check(self, req: CheckInput) -> Checked:
-        inputs = _without_defaults(req.news)
+        inputs = without_defaults(req.news)
         failures = [
             (
                 key,
@@ -289,22 +314,22 @@ class DomainCertificate(OktaResource):
         return Checked(inputs, failures)
 
     def diff(self, olds: dict[str, Any], news: dict[str, Any], ignore: set[str]) -> DiffPlan:
-        planned = {"type": "PEM", **_without_defaults(news)}
+        planned = {"type": "PEM", **without_defaults(news)}
         changed = [
             key
             for key in self.inputs
-            if key not in ignore and _differs(olds.get(key), planned.get(key))
+            if key not in ignore and differs(olds.get(key), planned.get(key))
         ]
         return DiffPlan(changed, [k for k in changed if k == "domainId"], ["domainId"])
 
     def preview(self, news: dict[str, Any], olds: dict[str, Any] | None) -> dict[str, Any]:
-        planned = _without_defaults(news)
+        planned = without_defaults(news)
         return {**planned, "id": olds.get("id", UNKNOWN) if olds else UNKNOWN}
 
     def create(self, http: OktaHttp, news: dict[str, Any], trace: Trace) -> dict[str, Any]:
         with failing("failed to create domain's certificate"):
             self._upload(http, news, trace)
-        return {**_without_defaults(news), "id": str(news["domainId"])}
+        return {**without_defaults(news), "id": str(news["domainId"])}
 
     def read(
         self, http: OktaHttp, id_: str, state: dict[str, Any], trace: Trace
@@ -317,7 +342,7 @@ class DomainCertificate(OktaResource):
     ) -> dict[str, Any]:
         with failing("failed to update domain's certificate"):
             self._upload(http, news, trace)
-        return {**_without_defaults(news), "id": id_}
+        return {**without_defaults(news), "id": id_}
 
     def delete(self, http: OktaHttp, id_: str, trace: Trace) -> None:
         """The real Delete is a no-op: the certificate stays at Okta until the domain goes."""

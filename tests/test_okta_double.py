@@ -447,7 +447,7 @@ def test_a_brand_without_okta_brands_manage_fails_after_the_domain_exists(
 
 def init_failed_detail(error: grpc.RpcError) -> provider_pb2.ErrorResourceInitFailed:
     """The ``ErrorResourceInitFailed`` the engine reads from the status details."""
-    from google.rpc import status_pb2  # type: ignore[import-untyped]
+    from pulumi.runtime.proto import status_pb2
 
     raw = dict(error.trailing_metadata())["grpc-status-details-bin"]
     status = status_pb2.Status.FromString(raw)

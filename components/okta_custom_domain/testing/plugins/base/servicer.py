@@ -16,8 +16,10 @@ from typing import Any, ClassVar, TypeVar
 
 import grpc  # type: ignore[import-untyped]
 from google.protobuf import any_pb2, empty_pb2, struct_pb2  # type: ignore[import-untyped]
-from google.rpc import status_pb2  # type: ignore[import-untyped]
-from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
+
+# google.rpc.Status as the Pulumi SDK registers it (googleapis-common-protos registers the same
+# symbol: importing both in one process fails with "duplicate symbol").
+from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc, status_pb2
 
 from okta_custom_domain.testing.plugins.base.request_log import CallRecord, RequestLog, redact
 from okta_custom_domain.testing.plugins.base.wire import UNKNOWN, Props, to_struct, type_of_urn

@@ -135,6 +135,7 @@ def test_the_example_parses() -> None:
     filled[1]["emailDomains"][0]["dns"]["keySecret"] = TSIG
     filled[1]["domains"][1]["dns"]["keySecret"] = TSIG
     filled[0]["okta"]["apiToken"] = TOKEN
+    filled[0]["cloudflare"]["apiToken"] = "Cf_scoped-token-" + "0123456789abcdef" * 2  # 48 chars
     filled[1]["domains"][1].pop("certificate")
     filled[1]["domains"][1].pop("certificateSourceType")
     tenants = parse_tenants(filled)

@@ -19,6 +19,15 @@ def _positive(text: str) -> int:
     return value
 
 
+def _duration(text: str) -> float:
+    from okta_custom_domain.parsers import InputError, duration
+
+    try:
+        return duration(text, "--stale-lock-after")
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.reason) from None
+
+
 def _add_source(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--tenants",
@@ -67,6 +76,13 @@ def _add_run(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="destroy and remove stacks whose tenants left the list "
         "(with up or destroy); without it they are only reported",
+    )
+    parser.add_argument(
+        "--stale-lock-after",
+        type=_duration,
+        metavar="DURATION",
+        help="clear a stack lock older than this (2h, 90m...) as left by a killed run; "
+        "without it only locks of this host whose pulumi process is gone are cleared",
     )
     parser.add_argument(
         "--remove",
@@ -157,6 +173,7 @@ def _fleet(args: argparse.Namespace, err: Console) -> int:
         from_stack=args.from_stack, from_stack_dir=args.from_stack_dir, shards=args.shards,
         shard=args.shard, parallel=args.parallel, only_failed=args.only_failed,
         prune=args.prune, remove=args.remove, json=args.json,
+        stale_lock_after=args.stale_lock_after,
     )  # fmt: skip
     out = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
     return run_fleet(options, out, err)

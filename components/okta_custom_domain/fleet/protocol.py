@@ -28,6 +28,8 @@ class Job:
     secrets_provider: str | None = None
     remove: bool = False
     """After a successful destroy, remove the stack and its config (``pulumi stack rm``)."""
+    stale_lock_after: float | None = None
+    """Seconds after which a lock is taken as left by a run that is gone (``locks``)."""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

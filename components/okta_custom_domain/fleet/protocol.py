@@ -71,7 +71,8 @@ class StackResult:
 
 
 def event(kind: str, **fields: Any) -> str:
-    """One event line: ``phase`` (text), ``line`` (text: a line the CLI printed), ``done``."""
+    """One event line: ``phase`` (text), ``line`` (text: a line the CLI printed), ``note``
+    (text: something the fleet did that a person must read, e.g. a cleared lock), ``done``."""
     return json.dumps({"event": kind, **fields})
 
 

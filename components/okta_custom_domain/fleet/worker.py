@@ -120,11 +120,15 @@ def run(job: Job, emit: Emit, log: TextIO) -> StackResult:
         log.write(line + "\n")
         emit(event("line", text=line))
 
+    def note(line: str) -> None:
+        log.write(line + "\n")
+        emit(event("note", text=line))
+
     env = dict(os.environ)
     try:
         emit(event("phase", text="config" if job.tenants is not None else "opening"))
         stack = open_stack(job, pulumi_path(env), env)
-        refresh = clear_locks(stack, job, env, on_output)
+        refresh = clear_locks(stack, job, env, note)
         emit(event("phase", text=job.operation))
         result.changes, result.statuses = operate(stack, job, on_output, refresh=refresh)
         result.result = SUCCEEDED

@@ -1,0 +1,215 @@
+"""A ``pulumi up`` killed with SIGKILL (a CI timeout, a preempted runner), then run again.
+
+The CLI and every process it started (the plugins, the dynamic-provider host) are killed at
+once, as a runner's death kills them, at two points: while the certificate is being waited
+for (the fake Okta has verified the domain and delays the certificate), and right after the
+Okta domain was created (the fake has answered the create and the engine has written the
+domain into the state file). The stack is then locked. Plain ``pulumi``: the next ``up``
+fails naming the lock; ``pulumi cancel`` then ``up --refresh`` converges. The fleet: the next
+``fleet up`` clears the lock itself (the run on this host is gone), says so, refreshes and
+converges. Every time exactly one Okta domain exists at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from okta_custom_domain.testing.engine import OutputLog, flatten_config, processes
+from okta_custom_domain.testing.engine_lab import EngineLab
+from pulumi import automation as auto
+
+ZONE = "example.test"
+DOMAIN = f"login.{ZONE}"
+FLEET = str(Path(sys.executable).parent / "okta-custom-domain")
+OKTA_DOMAIN = "okta:index/domain:Domain"
+
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.fixture
+def lab(pulumi_bin: Path, program: Path, tmp_path: Path) -> Iterator[EngineLab]:
+    """The usual lab, with a certificate that takes 25 s after verification."""
+    with EngineLab(
+        tmp_path, pulumi_bin, program, zones=[ZONE], orgs=["acme"], completion_delay=25
+    ) as running:
+        yield running
+
+
+def tenants(lab: EngineLab) -> list[dict[str, Any]]:
+    domain = {
+        "domain": DOMAIN,
+        "dns": lab.rfc2136_dns(ZONE),
+        "readiness": lab.readiness(timeout=60),
+        "verification": {"pollInterval": 1, "timeout": 120},
+    }
+    return [{"name": "acme", "okta": lab.okta_with_token("acme"), "domains": [domain]}]
+
+
+def descendants(root: int) -> list[int]:
+    """``root`` and every process below it, parents first."""
+    table = processes()
+    found, frontier = [root], [root]
+    while frontier:
+        children = [pid for pid, (_, ppid) in table.items() if ppid in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def kill_tree(root: int) -> list[int]:
+    """SIGKILL ``root`` and everything it started, as a runner's death does."""
+    pids = descendants(root)
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):  # ended on its own meanwhile
+            os.kill(pid, signal.SIGKILL)
+    return pids
+
+
+def pulumi_below(root: int) -> list[int]:
+    """The ``pulumi`` CLI processes below ``root`` (its plugins are ``pulumi-resource-*``)."""
+    table = processes()
+    return [pid for pid in descendants(root)[1:] if table.get(pid, ("",))[0] == "pulumi"]
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def state_file(lab: EngineLab, stack: str) -> Path:
+    return lab.engine.root / "state" / ".pulumi" / "stacks" / "okta-custom-domain" / f"{stack}.json"
+
+
+def domain_in_state(lab: EngineLab, stack: str) -> bool:
+    """The engine has written the created okta.Domain (with its id) into the state file."""
+    try:
+        document = json.loads(state_file(lab, stack).read_text())
+    except (OSError, ValueError):
+        return False
+    resources = (document.get("checkpoint", {}).get("latest") or {}).get("resources") or []
+    return any(r.get("type") == OKTA_DOMAIN and r.get("id") for r in resources)
+
+
+def certificate_wait(lab: EngineLab) -> Callable[[str], bool]:
+    fake = lab.okta["acme"]
+
+    def verified(_stack: str) -> bool:
+        found = [d for d in fake_domains(lab) if d["domain"] == DOMAIN]
+        return bool(found) and fake.domain(found[0]["id"])["validationStatus"] == "VERIFIED"
+
+    return verified
+
+
+def right_after_create(lab: EngineLab) -> Callable[[str], bool]:
+    fake = lab.okta["acme"]
+
+    def created(stack: str) -> bool:
+        posted = [r for r in fake.requests_to("POST") if r.path == "/api/v1/domains"]
+        return bool(posted) and domain_in_state(lab, stack)
+
+    return created
+
+
+KILL_POINTS: dict[str, Callable[[EngineLab], Callable[[str], bool]]] = {
+    "certificate_wait": certificate_wait,
+    "right_after_create": right_after_create,
+}
+
+
+def fake_domains(lab: EngineLab) -> list[dict[str, Any]]:
+    fake = lab.okta["acme"]
+    return [fake.domain(fake.domain_id_of(name)) for name in lab.okta_domains("acme")]
+
+
+def locks(lab: EngineLab, stack: str) -> list[Path]:
+    directory = lab.engine.root / "state" / ".pulumi" / "locks" / "organization"
+    return sorted((directory / "okta-custom-domain" / stack).glob("*.json"))
+
+
+@pytest.mark.parametrize("point", sorted(KILL_POINTS))
+def test_plain_pulumi_killed_then_cancel_and_up_refresh_converges(
+    lab: EngineLab, point: str
+) -> None:
+    stack = lab.engine.stack("dev", flatten_config("okta-custom-domain:tenants", tenants(lab)))
+    reached = KILL_POINTS[point](lab)
+    log = OutputLog()
+    outcome: dict[str, Any] = {}
+
+    def run_up() -> None:
+        try:
+            outcome["result"] = stack.up(on_output=log, color="never")
+        except auto.CommandError as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run_up)
+    thread.start()
+    wait_for(lambda: reached("dev"), point)
+    [cli] = pulumi_below(os.getpid())
+    kill_tree(cli)
+    thread.join(60)
+    assert "error" in outcome, log.text[-2000:]
+    assert [p.name for p in locks(lab, "dev")], "a killed run leaves its lock"
+
+    with pytest.raises(auto.CommandError) as locked:
+        stack.up(color="never")
+    assert "the stack is currently locked" in str(locked.value)
+    lab.engine.cli("cancel", "--yes", "--stack", "dev")
+    result = stack.up(color="never", refresh=True)
+    assert result.outputs["acme"].value[DOMAIN]["validation_status"] == "COMPLETED"
+    assert lab.okta_domains("acme") == [DOMAIN]
+    assert len(lab.okta["acme"].requests_to("POST", "/api/v1/domains")) == 1
+
+
+def run_fleet(lab: EngineLab, root: Path, *argv: str) -> subprocess.Popen[str]:
+    args = [FLEET, "fleet", "up", "--tenants", str(root / "tenants.yaml"),
+            "--work-dir", str(root / "work"), "--json", *argv]  # fmt: skip
+    env = {**os.environ, **lab.engine.environment()}
+    return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)  # fmt: skip
+
+
+@pytest.mark.parametrize("point", sorted(KILL_POINTS))
+def test_fleet_up_clears_the_lock_of_its_killed_run_and_converges(
+    lab: EngineLab, tmp_path: Path, point: str
+) -> None:
+    (tmp_path / "tenants.yaml").write_text(yaml.safe_dump(tenants(lab), sort_keys=False))
+    reached = KILL_POINTS[point](lab)
+    first = run_fleet(lab, tmp_path)
+    try:
+        wait_for(lambda: reached("tenant-acme"), point, timeout=180)
+        [cli] = pulumi_below(first.pid)
+        kill_tree(cli)
+        out, err = first.communicate(timeout=120)
+    finally:
+        if first.poll() is None:
+            kill_tree(first.pid)
+    assert first.returncode == 1, (out, err)
+    assert locks(lab, "tenant-acme"), "a killed run leaves its lock"
+
+    again = run_fleet(lab, tmp_path)
+    out, err = again.communicate(timeout=300)
+    assert again.returncode == 0, (out, err[-3000:])
+    [stack] = json.loads(out)["stacks"]
+    assert stack["statuses"] == {DOMAIN: "COMPLETED"}
+    log = (tmp_path / "work" / "logs" / "tenant-acme.log").read_text()
+    assert "tenant-acme: cleared the lock left by pid" in err, err[-3000:]
+    assert "no longer runs on" in err
+    assert locks(lab, "tenant-acme") == []
+    assert lab.okta_domains("acme") == [DOMAIN]
+    assert len(lab.okta["acme"].requests_to("POST", "/api/v1/domains")) == 1
+    assert "Refreshing" in log or "refreshing" in log.lower(), log[-2000:]

@@ -1,0 +1,67 @@
+"""Day two through the real engine: the certificate's expiry, read again by refresh, and a
+record deleted out of band, seen by refresh and put back by the next ``up``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from okta_custom_domain.testing.engine import OutputLog
+from okta_custom_domain.testing.engine_lab import EngineLab
+from pulumi import automation as auto
+
+ZONE = "example.test"
+DOMAIN = f"login.{ZONE}"
+
+pytestmark = pytest.mark.timeout(600)
+
+
+def exported(stack: auto.Stack) -> dict[str, Any]:
+    return dict(stack.outputs()["acme"].value[DOMAIN])
+
+
+def verification_state(stack: auto.Stack) -> dict[str, Any]:
+    resources = (stack.export_stack().deployment or {}).get("resources") or []
+    [found] = [r for r in resources if str(r["urn"]).endswith("-verification")]
+    return dict(found.get("outputs") or {})
+
+
+def test_certificate_expiration_is_exported_and_read_again_by_refresh(lab: EngineLab) -> None:
+    stack = lab.one_domain_stack(DOMAIN, lab.rfc2136_dns(ZONE))
+    stack.up(color="never")
+    fake = lab.okta["acme"]
+    domain_id = fake.domain_id_of(DOMAIN)
+    issued = fake.domain(domain_id)["publicCertificate"]["expiration"]
+    assert exported(stack)["certificate_expiration"] == issued
+
+    fake.set_certificate_days_left(domain_id, 10)
+    soon = fake.domain(domain_id)["publicCertificate"]["expiration"]
+    assert soon != issued
+    stack.refresh(color="never")  # the resource's state: read again from Okta
+    assert verification_state(stack)["certificate_expiration"] == soon
+    stack.refresh(color="never", run_program=True)  # the stack's outputs too
+    assert exported(stack)["certificate_expiration"] == soon
+
+
+def test_a_record_deleted_out_of_band_is_drift_on_refresh_and_up_puts_it_back(
+    lab: EngineLab,
+) -> None:
+    stack = lab.one_domain_stack(DOMAIN, lab.rfc2136_dns(ZONE))
+    stack.up(color="never")
+    target = lab.served(DOMAIN, "CNAME")
+    assert target == ["acme.customdomains.okta.com"]
+    okta_writes = len([r for r in lab.okta["acme"].requests if r.method != "GET"])
+    lab.delete_as_registrar(ZONE, DOMAIN, "CNAME")
+    assert lab.served(DOMAIN, "CNAME") == []
+
+    log = OutputLog()
+    refreshed = stack.refresh(color="never", on_output=log)
+    assert (refreshed.summary.resource_changes or {}).get("delete") == 1, log.text
+    assert lab.served(DOMAIN, "CNAME") == [], "refresh only reads"
+
+    up_log = OutputLog()
+    repaired = stack.up(color="never", on_output=up_log)
+    assert (repaired.summary.resource_changes or {}).get("create") == 1, up_log.text
+    assert lab.served(DOMAIN, "CNAME") == target
+    assert exported(stack)["validation_status"] == "COMPLETED"
+    assert len([r for r in lab.okta["acme"].requests if r.method != "GET"]) == okta_writes

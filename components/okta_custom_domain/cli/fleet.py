@@ -120,6 +120,12 @@ def _add_output(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", choices=("github", "gitlab"),
                         help="with matrix: the CI workflow to print")  # fmt: skip
+    parser.add_argument("--health", action="store_true",
+                        help="with matrix: print a scheduled `health` job instead")  # fmt: skip
+    parser.add_argument("--schedule", metavar="CRON", default=None,
+                        help="with matrix --health: cron, UTC (default daily 06:17)")  # fmt: skip
+    parser.add_argument("--warn-days", type=_positive, default=None, metavar="N",
+                        help="with matrix --health: passed on to health (default 21)")  # fmt: skip
 
 
 def register(subparsers: Any) -> None:
@@ -179,6 +185,19 @@ def _fleet(args: argparse.Namespace, err: Console) -> int:
     return run_fleet(options, out, err)
 
 
+def _health_workflow(args: argparse.Namespace) -> int:
+    from okta_custom_domain.fleet import health_workflow, source
+    from okta_custom_domain.health.checks import DEFAULT_WARN_DAYS
+
+    source.from_file(args.tenants)  # the list is valid before a job is written for it
+    schedule = args.schedule or health_workflow.DEFAULT_SCHEDULE
+    warn_days = args.warn_days or DEFAULT_WARN_DAYS
+    sys.stdout.write(
+        health_workflow.render_health(args.format, str(args.tenants), schedule, warn_days)
+    )
+    return 0
+
+
 def _matrix(args: argparse.Namespace) -> int:
     from okta_custom_domain.fleet import matrix, placement, source
 
@@ -186,6 +205,8 @@ def _matrix(args: argparse.Namespace) -> int:
         raise matrix.MatrixError("matrix: give --format github or --format gitlab")
     if args.tenants is None:
         raise matrix.MatrixError("matrix: give --tenants FILE (the path the CI jobs use too)")
+    if args.health:
+        return _health_workflow(args)
     shards = placement.place(source.from_file(args.tenants), args.shards)
     sys.stdout.write(
         matrix.render(args.format, shards, str(args.tenants), args.shards, args.parallel)

@@ -213,3 +213,50 @@ def test_fleet_up_clears_the_lock_of_its_killed_run_and_converges(
     assert lab.okta_domains("acme") == [DOMAIN]
     assert len(lab.okta["acme"].requests_to("POST", "/api/v1/domains")) == 1
     assert "Refreshing" in log or "refreshing" in log.lower(), log[-2000:]
+
+
+def test_killed_while_okta_answers_the_create_the_rerun_meets_the_existing_domain(
+    lab: EngineLab,
+) -> None:
+    """The one window ``cancel`` + ``up --refresh`` cannot close: Okta has created the domain
+    but the run died before the engine recorded it (the fake holds the create's answer 3 s;
+    the kill lands inside). The state keeps a pending create with no id, so the rerun creates
+    again and Okta refuses the duplicate name (E0000161): taking over the existing domain
+    (adopt) is the way out. Here the limit is shown, so a change to it is seen."""
+    stack = lab.engine.stack("dev", flatten_config("okta-custom-domain:tenants", tenants(lab)))
+    fake = lab.okta["acme"]
+    fake.inject_delay(3, path_prefix="/api/v1/domains")
+    outcome: dict[str, Any] = {}
+
+    def run_up() -> None:
+        try:
+            outcome["result"] = stack.up(color="never")
+        except auto.CommandError as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run_up)
+    thread.start()
+    wait_for(lambda: bool(pulumi_below(os.getpid())) and fake_has_pending_create(lab), "create")
+    [cli] = pulumi_below(os.getpid())
+    kill_tree(cli)
+    thread.join(60)
+    assert "error" in outcome
+    wait_for(lambda: lab.okta_domains("acme") == [DOMAIN], "the held create to finish at Okta")
+    assert not domain_in_state(lab, "dev")
+
+    lab.engine.cli("cancel", "--yes", "--stack", "dev")
+    with pytest.raises(auto.CommandError) as again:
+        stack.up(color="never", refresh=True)
+    assert "E0000161" in str(again.value)
+    assert lab.okta_domains("acme") == [DOMAIN]
+
+
+def fake_has_pending_create(lab: EngineLab) -> bool:
+    """The engine has started the okta.Domain create (its pending operation is in the state
+    file) and has no answer yet (the fake holds it)."""
+    try:
+        document = json.loads(state_file(lab, "dev").read_text())
+    except (OSError, ValueError):
+        return False
+    pending = (document.get("checkpoint", {}).get("latest") or {}).get("pending_operations") or []
+    return any(op.get("resource", {}).get("type") == OKTA_DOMAIN for op in pending)

@@ -28,7 +28,7 @@ from typing import Any, TextIO
 
 from pulumi import automation as auto
 
-from okta_custom_domain.fleet.locks import clear_gone_locks
+from okta_custom_domain.fleet.killed_runs import clear_gone_locks
 from okta_custom_domain.fleet.project import PROJECT_NAME, pulumi_path
 from okta_custom_domain.fleet.protocol import FAILED, SUCCEEDED, Job, StackResult, event
 from okta_custom_domain.fleet.results import first_error_line

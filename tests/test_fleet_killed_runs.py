@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from okta_custom_domain.fleet.locks import (
+from okta_custom_domain.fleet.killed_runs import (
     StackLock,
     backend_root,
     clear_gone_locks,
@@ -134,6 +134,43 @@ def test_clear_deletes_only_the_locks_of_runs_that_are_gone(tmp_path: Path) -> N
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def sidecar(root: Path, content: str) -> Path:
+    path = root / ".pulumi" / "stacks" / PROJECT / f"{STACK}.json.attrs"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content)
+    return path
+
+
+def test_an_empty_checkpoint_sidecar_is_removed_once_no_run_holds_the_stack(
+    tmp_path: Path,
+) -> None:
+    torn = sidecar(tmp_path, "")
+    sleeper = subprocess.Popen(["sleep", "30"])
+    try:
+        time.sleep(0.1)
+        live = write_lock(tmp_path, sleeper.pid, datetime.now(UTC), name="live")
+        clear_gone_locks(f"file://{tmp_path}", PROJECT, STACK)
+        assert torn.exists(), "a run may be writing it"
+        live.unlink()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    write_lock(tmp_path, dead_pid(), datetime.now(UTC), name="gone")
+    check = clear_gone_locks(f"file://{tmp_path}", PROJECT, STACK)
+    assert not torn.exists()
+    assert check.cleared[-1] == (
+        f"{STACK}: removed {STACK}.json.attrs, left empty by a killed checkpoint write "
+        "(the checkpoint itself is whole)"
+    )
+
+
+def test_a_whole_sidecar_is_never_touched(tmp_path: Path) -> None:
+    whole = sidecar(tmp_path, '{"user.content_type":"application/octet-stream"}')
+    write_lock(tmp_path, dead_pid(), datetime.now(UTC), name="gone")
+    clear_gone_locks(f"file://{tmp_path}", PROJECT, STACK)
+    assert whole.read_text().startswith("{")
 
 
 def test_a_backend_that_is_not_a_directory_is_left_to_pulumi_cancel() -> None:

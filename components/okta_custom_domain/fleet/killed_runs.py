@@ -1,18 +1,27 @@
-"""Stack locks left by a ``pulumi`` run that is gone (SIGKILL, a CI timeout, a preempted VM).
+"""What a ``pulumi`` run killed mid-operation (SIGKILL, a CI timeout, a preempted VM) leaves
+in a file backend, and clearing it only when that run is known to be gone.
 
-A file backend (``file://``, what ``pulumi login --local`` uses) keeps one lock file per
-running operation under ``.pulumi/locks/organization/PROJECT/STACK/ID.json`` (``.pulumi/locks/
-STACK/`` for a backend made before projects), written by the CLI as JSON
+**Its lock.** A file backend (``file://``, what ``pulumi login --local`` uses) keeps one lock
+file per running operation under ``.pulumi/locks/organization/PROJECT/STACK/ID.json``
+(``.pulumi/locks/STACK/`` for a backend made before projects), written by the CLI as JSON
 (``pkg/backend/diy/lock.go``)::
 
     {"pid": 4242, "username": "ci", "hostname": "runner-7", "timestamp": "2026-12-06T18:23:48Z"}
 
 A killed run leaves its file behind and every later operation fails with "the stack is
 currently locked". ``pulumi cancel`` would delete EVERY lock of the stack, a live run's too;
-this module deletes only a lock whose run is known to be gone: written on this host by a pid
-that no longer runs (or that now belongs to a process started after the lock was written), or
-older than a bound the user gives (``--stale-lock-after``). Other backends (S3, Azure Blob, GCS,
-Pulumi Cloud) are left to ``pulumi cancel``.
+here only a lock whose run is gone is deleted: written on this host by a pid that no longer
+runs (or that now belongs to a process started after the lock was written), or older than a
+bound the user gives (``--stale-lock-after``).
+
+**A torn checkpoint sidecar.** The file backend (gocloud's fileblob) writes a checkpoint to a
+temporary file and renames it, atomically, but writes its attributes sidecar
+(``STACK.json.attrs``) in place first: a kill at that moment leaves it empty, and every later
+operation fails with "failed to load checkpoint: EOF" (seen in 3 of 4 kills of the CLI right
+after it recorded the Okta domain; the next checkpoint write was under way). The checkpoint itself is intact; fileblob reads a missing
+sidecar as "no attributes", so an EMPTY one is removed once no run holds the stack.
+
+Other backends (S3, Azure Blob, GCS, Pulumi Cloud) are left to ``pulumi cancel``.
 """
 
 from __future__ import annotations
@@ -146,6 +155,17 @@ def _age(seconds: float) -> str:
     return f"{seconds:.0f} s"
 
 
+def torn_sidecars(root: Path, project: str, stack: str) -> list[Path]:
+    """The stack's checkpoint sidecars left empty by a write that was killed."""
+    found = []
+    for directory in (root / ".pulumi" / "stacks" / project, root / ".pulumi" / "stacks"):
+        for name in (f"{stack}.json.attrs", f"{stack}.json.gz.attrs"):
+            path = directory / name
+            if path.is_file() and path.stat().st_size == 0:
+                found.append(path)
+    return found
+
+
 @dataclass(frozen=True)
 class LockCheck:
     """What was done about the stack's locks: lines to show, and whether any was cleared."""
@@ -163,7 +183,8 @@ def clear_gone_locks(
     now: datetime | None = None,
     hostname: str | None = None,
 ) -> LockCheck:
-    """Delete the stack's locks whose run is gone; say which were cleared and which kept."""
+    """Delete the stack's locks whose run is gone and then, when no run holds the stack, an
+    empty checkpoint sidecar; say what was cleared and which locks were kept."""
     root = backend_root(backend_url)
     if root is None:
         return LockCheck([], [])
@@ -183,6 +204,12 @@ def clear_gone_locks(
             f"{stack}: cleared the lock left by {lock.describe()}: {reason}; "
             "this run refreshes first (up --refresh)"
         )
+    for sidecar in torn_sidecars(root, project, stack) if not kept else []:
+        sidecar.unlink(missing_ok=True)
+        cleared.append(
+            f"{stack}: removed {sidecar.name}, left empty by a killed checkpoint write "
+            "(the checkpoint itself is whole)"
+        )
     return LockCheck(cleared, kept)
 
 
@@ -195,5 +222,6 @@ __all__ = [
     "lock_dirs",
     "read_lock",
     "stack_locks",
+    "torn_sidecars",
     "why_gone",
 ]

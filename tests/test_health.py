@@ -168,3 +168,18 @@ def test_a_bad_tenants_file_exits_2_naming_the_key(situation: Situation) -> None
     run = situation.run()
     assert run.code == 2 and run.out == ""
     assert "tenants[0] (acme).okta: required" in run.err
+
+
+def test_an_expired_certificate_fails(situation: Situation) -> None:
+    situation.fake.set_certificate_days_left(situation.domain_id, -3)
+    run = situation.run()
+    assert run.code == 2
+    assert run.checks()["certificate"]["summary"] == "expired 3 days ago"
+
+
+def test_an_org_that_cannot_be_reached_fails_its_domains(situation: Situation) -> None:
+    situation.fake.stop()
+    run = situation.run("--retry-budget", "1")
+    assert run.code == 2
+    status = run.checks()["okta_status"]
+    assert status["level"] == "failing" and status["summary"].startswith("Okta could not be asked")

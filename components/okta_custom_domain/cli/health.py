@@ -25,6 +25,7 @@ from typing import Any, TextIO
 from okta_custom_domain import defaults
 from okta_custom_domain.cli.dns_options import add_dns_options, check_options_from
 from okta_custom_domain.health.checks import DEFAULT_WARN_DAYS, Level
+from okta_custom_domain.health.watch import RETRY_BUDGET
 
 EXIT_USAGE = 2
 
@@ -34,6 +35,15 @@ def _days(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value}: give 1 or more days")
     return value
+
+
+def _seconds(text: str) -> float:
+    from okta_custom_domain.parsers import InputError, duration
+
+    try:
+        return duration(text, "--retry-budget")
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.reason) from None
 
 
 def register(subparsers: Any) -> None:
@@ -61,6 +71,11 @@ def register(subparsers: Any) -> None:
         help=f"warn when a certificate has fewer than N days left (default {DEFAULT_WARN_DAYS})",
     )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print a JSON report (schema_version)")
+    parser.add_argument(
+        "--retry-budget", type=_seconds, default=RETRY_BUDGET, metavar="S",
+        help=f"seconds to retry an org that answers 429/5xx or not at all (default "
+        f"{RETRY_BUDGET:g})",
+    )  # fmt: skip
     add_dns_options(parser)
     parser.set_defaults(handler=run, dns_port=None)  # None: each domain's own dnsPort
 
@@ -113,8 +128,9 @@ def run_health(
     for tenant in parse_tenants(raw):
         print(f"checking {tenant.name} ({len(tenant.domains)} domains)", file=err, flush=True)
         results += check_tenant(
-            tenant, raw, env, now=now, warn_days=args.warn_days, dns_override=override
-        )
+            tenant, raw, env, now=now, warn_days=args.warn_days, dns_override=override,
+            retry_budget=args.retry_budget,
+        )  # fmt: skip
     if args.json:
         report = report_dict(results, checked_at=now, warn_days=args.warn_days)
         print(json.dumps(report, indent=2), file=out)

@@ -18,8 +18,9 @@ bound the user gives (``--stale-lock-after``).
 temporary file and renames it, atomically, but writes its attributes sidecar
 (``STACK.json.attrs``) in place first: a kill at that moment leaves it empty, and every later
 operation fails with "failed to load checkpoint: EOF" (seen in 3 of 4 kills of the CLI right
-after it recorded the Okta domain; the next checkpoint write was under way). The checkpoint itself is intact; fileblob reads a missing
-sidecar as "no attributes", so an EMPTY one is removed once no run holds the stack.
+after it recorded the Okta domain; the next checkpoint write was under way). The checkpoint
+itself is intact; fileblob reads a missing sidecar as "no attributes", so an EMPTY one is
+removed once no run holds the stack.
 
 Other backends (S3, Azure Blob, GCS, Pulumi Cloud) are left to ``pulumi cancel``.
 """

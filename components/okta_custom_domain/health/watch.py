@@ -36,6 +36,10 @@ from okta_custom_domain.readiness.options import CheckOptions, make_options
 from okta_custom_domain.readiness.records import RecordError, parse_records
 from okta_custom_domain.tenants import DomainConfig, TenantConfig
 
+RETRY_BUDGET = 20.0
+"""Seconds an org's 429/5xx/unreachable answers are retried before its domains are marked:
+a scheduled job reports a down org and tries again on its next run."""
+
 
 @dataclass
 class DomainHealth:
@@ -113,6 +117,7 @@ def check_tenant(
     now: datetime,
     warn_days: int,
     dns_override: Mapping[str, Any],
+    retry_budget: float = RETRY_BUDGET,
 ) -> list[DomainHealth]:
     """Every domain of ``tenant``; an org that cannot be asked marks all of them failing."""
     results = [DomainHealth(tenant.name, d.args.domain, None) for d in tenant.domains]
@@ -122,7 +127,10 @@ def check_tenant(
 
     try:
         credentials = resolve_credentials(config_get, env, tenant=tenant.name, org_url=None)
-        with OktaDomainsClient(credentials.org_url, credentials.auth) as client:
+        client = OktaDomainsClient(
+            credentials.org_url, credentials.auth, retry_budget=retry_budget
+        )
+        with client:
             for result, config in zip(results, tenant.domains, strict=True):
                 result.org_url = credentials.org_url
                 okta = client.find_domain(config.args.domain)

@@ -26,9 +26,12 @@ def _cell(result: DomainHealth, name: str) -> str:
     check = next((c for c in result.checks if c.name == name), None)
     if check is None:
         return "-"
+    days = check.details.get("days_left")
+    if name == "certificate" and days is not None:
+        return f"{days} days left" if check.level == Level.OK else f"{_MARK[check.level]} {days} d"
     if check.level == Level.OK:
-        return check.summary if name in ("okta_status", "certificate") else "ok"
-    return f"{_MARK[check.level]}"
+        return check.summary if name == "okta_status" else "ok"
+    return _MARK[check.level]
 
 
 def render_text(results: Sequence[DomainHealth], *, width: int = 120) -> str:

@@ -39,6 +39,7 @@ from okta_custom_domain.testing.plugins.cloudflare import (
     load_config,
     writes,
 )
+from okta_custom_domain.testing.plugins.cloudflare.zone import ZoneRecord, ZoneWriter
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
@@ -209,6 +210,34 @@ def test_plugin_info_handshake_and_configure(plugin: Stub, requests_log: Path) -
     [entry] = [e for e in read_requests(requests_log) if e["method"] == "Configure"]
     assert entry["auth"] == "apiToken"
     assert_no_secret(requests_log.read_text())
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["cf-token-" + "a" * 20, "a" * 81, "a" * 39 + "!", "a" * 40 + "\n"],
+    ids=["29 chars", "81 chars", "a '!'", "a newline"],
+)
+def test_check_config_refuses_an_api_token_of_the_wrong_shape(plugin: Stub, token: str) -> None:
+    """The real provider's schema pattern ^[0-9A-Za-z-_]{40,80}$, checked at preview; the
+    token itself never appears in the reason."""
+    checked = plugin.CheckConfig(
+        provider_pb2.CheckRequest(news=struct({"apiToken": rpc.wrap_rpc_secret(token)}))
+    )
+    [failure] = checked.failures
+    assert failure.property == "apiToken"
+    assert "40 to 80 characters" in failure.reason and token.strip() not in failure.reason
+    for good in ("a" * 40, "A-_" + "9" * 77, API_TOKEN):
+        fine = plugin.CheckConfig(provider_pb2.CheckRequest(news=struct({"apiToken": good})))
+        assert list(fine.failures) == [], good
+
+
+def test_check_config_wants_an_email_with_an_api_key(plugin: Stub) -> None:
+    key = "k" * 37
+    alone = plugin.CheckConfig(provider_pb2.CheckRequest(news=struct({"apiKey": key})))
+    assert [f.property for f in alone.failures] == ["apiKey"]
+    assert "email" in alone.failures[0].reason
+    paired = {"apiKey": key, "email": "dns-admin@example.test"}
+    assert list(plugin.CheckConfig(provider_pb2.CheckRequest(news=struct(paired))).failures) == []
 
 
 def test_missing_or_broken_config_names_the_env_var(
@@ -465,6 +494,83 @@ def test_get_zone_by_name(plugin: Stub, requests_log: Path) -> None:
     with pytest.raises(grpc.RpcError) as info:
         plugin.Invoke(provider_pb2.InvokeRequest(tok="cloudflare:index/getZones:getZones"))
     assert info.value.code() == grpc.StatusCode.UNIMPLEMENTED
+
+
+def get_dns_records(plugin: Stub, fqdn: str, rtype: str) -> list[dict[str, Any]]:
+    args = {"zoneId": ZONE_ID, "name": {"exact": fqdn}, "type": rtype}
+    found = plugin.Invoke(
+        provider_pb2.InvokeRequest(tok="cloudflare:index/getDnsRecords:getDnsRecords", args=struct(args))
+    )
+    results: list[dict[str, Any]] = as_dict(getattr(found, "return"))["results"]
+    return results
+
+
+def test_records_have_ids_that_get_dns_records_lists_and_import_takes(
+    plugin: Stub, requests_log: Path, knot: dns_server.AuthoritativeServer
+) -> None:
+    """As Cloudflare: a record made through the API keeps its id; one made in the dashboard
+    (here: written to the zone directly) is given one when listed; ``zoneId/recordId``
+    imports either; an id Cloudflare never gave is not found."""
+    fqdn = f"adopt.{ZONE}"
+    created = create(plugin, record(fqdn, "CNAME", "acme.customdomains.okta.com", ttl=120))
+    [listed] = get_dns_records(plugin, fqdn, "CNAME")
+    assert (listed["id"], listed["content"], listed["ttl"]) == (
+        created.id, "acme.customdomains.okta.com", 120
+    )
+    dashboard = ZoneRecord(f"_acme-challenge.{fqdn}", "TXT", "token-value", ttl=60)
+    ZoneWriter.for_zone(double_config(knot, requests_log).zones[0]).change(None, dashboard)
+    [txt] = get_dns_records(plugin, dashboard.fqdn, "TXT")
+    assert len(txt["id"]) == 32 and txt["content"] == "token-value"
+    assert get_dns_records(plugin, dashboard.fqdn, "TXT")[0]["id"] == txt["id"]  # stable
+    assert get_dns_records(plugin, f"none.{ZONE}", "TXT") == []
+
+    def imported(import_id: str) -> Any:
+        return plugin.Read(
+            provider_pb2.ReadRequest(id=import_id, urn=urn("imported"), type=RECORD_TYPE)
+        )
+
+    answer = imported(f"{ZONE_ID}/{txt['id']}")
+    assert answer.id == txt["id"]
+    inputs = as_dict(answer.inputs)
+    assert inputs == {
+        "zoneId": ZONE_ID, "name": dashboard.fqdn, "type": "TXT", "content": "token-value",
+        "ttl": 60, "proxied": False,
+    }  # fmt: skip
+    assert as_dict(imported(f"{ZONE_ID}/{created.id}").inputs)["content"] == (
+        "acme.customdomains.okta.com"
+    )
+    assert not imported(f"{ZONE_ID}/{uuid.uuid4().hex}").id
+    assert not imported(f"{OTHER_ZONE_ID}/{txt['id']}").id
+    delete(plugin, created.id, created.properties)
+    assert not imported(f"{ZONE_ID}/{created.id}").id
+
+
+def test_create_refuses_a_name_in_use_as_cloudflare_does(
+    plugin: Stub, requests_log: Path
+) -> None:
+    """Cloudflare's create: a second CNAME (or an A) at a CNAME's name is 81053, another type
+    there 81054, the same record twice 81058; two different TXT values may share a name."""
+    name = f"taken.{ZONE}"
+    first = create(plugin, record(name, "CNAME", "acme.customdomains.okta.com"))
+    refused = {
+        "81053": record(name, "CNAME", "other.customdomains.okta.com"),
+        "81054": record(name, "TXT", "v"),
+    }
+    for code, props in refused.items():
+        with pytest.raises(grpc.RpcError) as info:
+            create(plugin, props)
+        assert info.value.code() == grpc.StatusCode.ALREADY_EXISTS
+        assert f"({code})" in info.value.details() and name in info.value.details()
+    txt = f"_acme-challenge.{name}"
+    one = create(plugin, record(txt, "TXT", "one"))
+    two = create(plugin, record(txt, "TXT", "two"))
+    with pytest.raises(grpc.RpcError) as info:
+        create(plugin, record(txt, "TXT", "one"))
+    assert "(81058)" in info.value.details()
+    for made in (first, one, two):
+        delete(plugin, made.id, made.properties)
+    creates = [e for e in writes(read_requests(requests_log)) if e["method"] == "Create"]
+    assert [("error" in e) for e in creates] == [False, True, True, False, False, True]
 
 
 def test_other_resource_types_are_refused(plugin: Stub, requests_log: Path) -> None:

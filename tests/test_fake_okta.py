@@ -172,6 +172,22 @@ def test_create_validates_body(fake: FakeOkta) -> None:
     assert "certificateSourceType" in causes and "domain" in causes
 
 
+def test_the_reserved_drapp_domain_of_the_org_is_refused(fake: FakeOkta) -> None:
+    """Okta's spec: "You can't use the reserved drapp.{yourOrgSubDomain}.okta.com domain"."""
+    reserved = f"drapp.{fake.org_name}.okta.com"
+    refused = api(
+        fake, "POST", "/api/v1/domains",
+        json={"domain": reserved.upper(), "certificateSourceType": "OKTA_MANAGED"},
+    )  # fmt: skip
+    assert refused.status_code == 400, refused.text
+    body = refused.json()
+    assert body["errorCode"] == "E0000001"
+    assert reserved in " ".join(c["errorSummary"] for c in body["errorCauses"])
+    listed = api(fake, "GET", "/api/v1/domains").json()["domains"]
+    assert [d["id"] for d in listed] == ["default"]
+    create(fake, f"drapp.other-{fake.org_name}.okta.com")  # another org's name is not reserved here
+
+
 def test_unknown_domain_is_404_e0000007(fake: FakeOkta) -> None:
     response = api(fake, "GET", "/api/v1/domains/OcDnothere")
     assert response.status_code == 404 and response.json()["errorCode"] == "E0000007"

@@ -27,6 +27,7 @@ from okta_custom_domain.testing.plugins.base import (
     to_struct,
     wrap_secret,
 )
+from okta_custom_domain.testing.plugins.okta.client import CONFIG_KEYS
 from okta_fixtures import pem_pair  # type: ignore[import-not-found]  # tests/ is on sys.path under pytest
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
@@ -276,6 +277,41 @@ def test_check_config_reports_conflicting_credentials(double: Double) -> None:
         ["orgName"],
         [],
     )
+
+
+def test_check_config_refuses_an_unknown_key_as_the_bridge_does(double: Double) -> None:
+    """A typo (``okta:orgname``) stops preview with the real provider; the engine's own
+    ``version`` is not a provider key and passes."""
+    news = {"orgname": "acme", "apiToken": wrap_secret("00" + "a" * 40), "version": "7.0.1"}
+    default = double.stub.CheckConfig(
+        provider_pb2.CheckRequest(urn=PROVIDER_URN, news=to_struct(news))
+    )
+    assert [(f.property, f.reason) for f in default.failures] == [
+        (
+            "orgname",
+            "`okta:orgname` is not a valid configuration key for the okta provider. If the "
+            "referenced key is not intended for the provider, please choose a different "
+            "namespace from `okta:`.",
+        )
+    ]
+    explicit_urn = "urn:pulumi:dev::proj::pulumi:providers:okta::okta-acme"
+    explicit = double.stub.CheckConfig(
+        provider_pb2.CheckRequest(urn=explicit_urn, news=to_struct(news))
+    )
+    assert [(f.property, f.reason) for f in explicit.failures] == [
+        (
+            "orgname",
+            "could not validate provider configuration: Invalid or unknown key. Examine "
+            "values at 'okta-acme.orgname'.",
+        )
+    ]
+    every_key = dict.fromkeys(CONFIG_KEYS, "x")
+    conflicting = ("accessToken", "apiToken", "privateKeyId")
+    known = {k: v for k, v in every_key.items() if k not in conflicting}
+    checked = double.stub.CheckConfig(
+        provider_pb2.CheckRequest(urn=PROVIDER_URN, news=to_struct({**known, "version": "7.0.1"}))
+    )
+    assert list(checked.failures) == []
 
 
 def test_service_app_gets_a_bearer_token_with_a_client_assertion(

@@ -24,6 +24,7 @@ from okta_custom_domain.rfc2136.provider import (
     Rfc2136Record,
     Rfc2136RecordProvider,
 )
+from okta_custom_domain.rfc2136.writer import Rfc2136Writer
 from okta_custom_domain.testing import dns_server
 from okta_custom_domain.testing.pulumi_mocks import run_program
 from pulumi.dynamic.dynamic import serialize_provider
@@ -224,6 +225,31 @@ def test_create_read_update_delete(
     provider.delete(created.id, updated.outs)  # already gone: fine
     gone = provider.read(created.id, updated.outs)
     assert gone.id == "" and gone.outs == {}
+
+
+def test_create_leaves_an_rrset_that_already_holds_its_values_alone(
+    provider: Rfc2136RecordProvider,
+    server: dns_server.AuthoritativeServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An adopted domain's records are already served: create sends no UPDATE for them (it
+    still writes when the TTL or a value differs)."""
+    props = checked(provider, inputs(server, fqdn=f"_oktaverification.adopted.{ZONE}"))
+    provider.create(props)  # served now, as a person (or an earlier tool) left it
+    updates: list[str] = []
+    real_replace = Rfc2136Writer.replace
+
+    def counted(self: Rfc2136Writer, fqdn: str, *args: Any) -> None:
+        updates.append(fqdn)
+        real_replace(self, fqdn, *args)
+
+    monkeypatch.setattr(Rfc2136Writer, "replace", counted)
+    again = provider.create(props)
+    assert updates == []
+    assert again.outs == props
+    provider.create({**props, "ttl": 120})
+    assert updates == [props["fqdn"]]
+    provider.delete(again.id, props)
 
 
 def test_read_refreshes_drifted_values(

@@ -13,7 +13,7 @@ from okta_custom_domain.tenants import TenantConfigError, parse_tenants
 from okta_custom_domain.testing.pulumi_mocks import OktaMocks, run_program
 
 TOKEN = "00SECRET-okta-token-value"
-CF_TOKEN = "cf-secret-token-value-0123456789"
+CF_TOKEN = "Cf_scoped-token-" + "0123456789abcdef" * 2  # 48 of [0-9A-Za-z-_], as Cloudflare issues
 TSIG = "c2VjcmV0LXRzaWcta2V5LXZhbHVl"
 
 
@@ -130,6 +130,15 @@ def mutate(path: str, value: Any) -> list[dict[str, Any]]:
             r"tenants\[1\] \(globex\)\.domains\[1\]\.certificate: certificateSourceType MANUAL needs",
         ),
         (mutate("0.domains.0.dns.ttl", "300"), r"dns\.ttl: expected a whole number"),
+        (
+            mutate("0.cloudflare.apiToken", "cf-token-short"),
+            r"tenants\[0\] \(acme\)\.cloudflare\.apiToken: is not a Cloudflare API token \(14 "
+            r"characters; a token is 40 to 80",
+        ),
+        (
+            mutate("0.cloudflare.apiToken", CF_TOKEN + "\n"),
+            r"cloudflare\.apiToken: is not a Cloudflare API token \(49 characters",
+        ),
         ({}, r"tenants: give a non-empty list"),
         (None, r"tenants: give a non-empty list"),
     ],

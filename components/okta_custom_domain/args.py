@@ -151,6 +151,20 @@ class ManualCertificate:
             )
 
 
+def _adoption_flags(adopt: object, delete_on_destroy: object) -> None:
+    """``adopt`` and ``delete_on_destroy`` are booleans; the second means nothing alone."""
+    for name, value in (("adopt", adopt), ("delete_on_destroy", delete_on_destroy)):
+        if not isinstance(value, bool):
+            raise InputError(name, f"give True or False, got {value!r}")
+    if delete_on_destroy and not adopt:
+        raise InputError(
+            "delete_on_destroy",
+            "applies only to an adopted domain (a domain this stack created is deleted by "
+            "`pulumi destroy` anyway); set {adopt} too, or remove delete_on_destroy",
+            mentions=("adopt",),
+        )
+
+
 @dataclass(frozen=True)
 class OktaCustomDomainArgs:
     """Everything one custom domain needs; see the README for each field."""
@@ -171,9 +185,17 @@ class OktaCustomDomainArgs:
     """When verification stops waiting, and how often it asks Okta."""
     okta_org: OktaOrg = field(default_factory=OktaOrg)
     """Which Okta org the verification step talks to, and where its credentials are."""
+    adopt: bool = False
+    """Take over the Okta domain of this name that already exists (and the records already
+    serving it) instead of creating one: imported, never replaced, not verified again. Fails
+    before anything is created when the org has no such domain."""
+    delete_on_destroy: bool = False
+    """With `adopt`: let `pulumi destroy` delete the adopted domain and records. Default: they
+    are left in place, serving."""
 
     def __post_init__(self) -> None:
         _set(self, "domain", host_name(self.domain, field="domain"))
+        _adoption_flags(self.adopt, self.delete_on_destroy)
         checked_target(self.dns, "dns")
         if self.dns.zone is not None:
             label_in_zone(self.domain, self.dns.zone, field="domain")

@@ -15,6 +15,8 @@ from typing import Any
 import pulumi
 import pulumi_okta as okta
 
+from okta_custom_domain.adoption.lookup import Adoption, check_source_type, find_adoption
+from okta_custom_domain.adoption.notice import AdoptionNotice
 from okta_custom_domain.args import ManualCertificate, OktaCustomDomainArgs
 from okta_custom_domain.certificates import validate_manual_certificate
 from okta_custom_domain.okta.org_settings import resolve_org_url
@@ -37,6 +39,22 @@ def _checked_key(domain: str, bundle: ManualCertificate, private_key: str) -> st
 def _okta_config(key: str) -> str | None:
     """The Okta provider's stack config (``okta:orgName``...), as ``resolve_org_url`` asks."""
     return pulumi.Config("okta").get(key.removeprefix("okta:"))
+
+
+def adoption_of(args: OktaCustomDomainArgs, org_url: str) -> Adoption | None:
+    """For ``adopt``: the live domain (read now, before anything is declared), checked against
+    the config; ``AdoptionError`` naming the domain and the org when it does not exist."""
+    if not args.adopt:
+        return None
+    adoption = find_adoption(
+        args.domain,
+        org_url,
+        args.okta_org.credentials_tenant,
+        pulumi.runtime.get_config,
+        scope=pulumi.runtime.get_root_resource(),  # this run's stack: one lookup per run
+    )
+    check_source_type(adoption, args.certificate_source_type)
+    return adoption
 
 
 def _pick(record_type: str) -> Callable[[dict[str, str]], str]:
@@ -76,18 +94,13 @@ class OktaCustomDomain(pulumi.ComponentResource):
                 " (a dict's keys become its keyword arguments: OktaCustomDomainArgs(**values))"
             )
         org_url = resolve_org_url(args.okta_org.org_url, _okta_config, os.environ)  # fails early
+        adoption = adoption_of(args, org_url)  # fails early too
         super().__init__(TYPE_TOKEN, name, None, opts)
         unwrap_pickler()  # Pulumi's serializer leaves a wrapper per dynamic resource
         names = expected_names(args.domain, args.certificate_source_type)
+        retain = adoption is not None and not args.delete_on_destroy
 
-        preflight = args.dns.preflight(name, self)
-        domain = okta.Domain(
-            f"{name}-domain",
-            name=args.domain,
-            certificate_source_type=args.certificate_source_type,
-            brand_id=args.brand_id,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=preflight),
-        )
+        domain = self._okta_domain(name, args, args.dns.preflight(name, self), adoption, retain)
         values = domain.dns_records.apply(
             lambda records: record_values(plain_okta_records(records), names, args.domain)
         )
@@ -97,10 +110,13 @@ class OktaCustomDomain(pulumi.ComponentResource):
                 fqdn=fqdn,
                 name=args.dns.record_name(fqdn),
                 value=values.apply(_pick(rtype)),
+                adopted_value=adoption.record_value(rtype) if adoption else None,
             )
             for rtype, fqdn in (("CNAME", names.cname), ("TXT", names.txt))
         ]
-        written = write_records(name, args.dns, to_write, self)
+        written = write_records(name, args.dns, to_write, self, retain=retain)
+        if retain and adoption is not None:
+            self._notice(name, args, adoption, to_write)
 
         self.dns_records = values.apply(
             lambda v: [
@@ -125,7 +141,7 @@ class OktaCustomDomain(pulumi.ComponentResource):
             validating_resolver=args.readiness.validating_resolver,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[domain, *written]),
         )
-        verification = self._verify(name, args, org_url, domain, readiness)
+        verification = self._verify(name, args, org_url, domain, readiness, adoption)
         self.domain_id = domain.id
         self.cname_target = values.apply(lambda v: v["CNAME"])
         self.validation_status = verification.validation_status
@@ -141,6 +157,29 @@ class OktaCustomDomain(pulumi.ComponentResource):
             }
         )
 
+    def _okta_domain(
+        self,
+        name: str,
+        args: OktaCustomDomainArgs,
+        preflight: list[pulumi.Resource],
+        adoption: Adoption | None,
+        retain: bool,
+    ) -> okta.Domain:
+        """The Okta domain, created after the DNS preflight; or, adopted, imported by its id
+        (with the live certificate source, so the import changes nothing) and retained."""
+        return okta.Domain(
+            f"{name}-domain",
+            name=args.domain,
+            certificate_source_type=args.certificate_source_type,
+            brand_id=args.brand_id,
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=preflight,
+                import_=adoption.domain_id if adoption else None,
+                retain_on_delete=retain or None,
+            ),
+        )
+
     def _verify(
         self,
         name: str,
@@ -148,8 +187,10 @@ class OktaCustomDomain(pulumi.ComponentResource):
         org_url: str,
         domain: okta.Domain,
         readiness: DnsReadiness,
+        adoption: Adoption | None,
     ) -> OktaDomainVerification:
-        """Verify once the records are live; for MANUAL, upload the certificate in between.
+        """Verify once the records are live; for MANUAL, upload the certificate in between
+        (not for an adopted domain already serving the configured certificate).
 
         The verification takes its records from the readiness check's output, so a changed
         record value means a new wait and then a new verification.
@@ -176,8 +217,28 @@ class OktaCustomDomain(pulumi.ComponentResource):
         dns_verified = verification(f"{name}-verification", "VERIFIED", readiness)
         if args.verification.wait_for == "VERIFIED":
             return dns_verified
+        if adoption is not None and adoption.certificate_matches(args.certificate.certificate):
+            return verification(f"{name}-certificate-issued", "COMPLETED", dns_verified)
         certificate = self._upload_certificate(name, args, domain, dns_verified)
         return verification(f"{name}-certificate-issued", "COMPLETED", certificate)
+
+    def _notice(
+        self,
+        name: str,
+        args: OktaCustomDomainArgs,
+        adoption: Adoption,
+        records: list[RecordToWrite],
+    ) -> None:
+        """What ``destroy`` will say it left (records only where the target writes them)."""
+        kept = [] if args.dns.by_hand else [f"{r.record_type} {r.fqdn}" for r in records]
+        AdoptionNotice(
+            f"{name}-adopted",
+            domain=args.domain,
+            domain_id=adoption.domain_id,
+            org_url=adoption.org_url,
+            records=kept,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
 
     def _upload_certificate(
         self,

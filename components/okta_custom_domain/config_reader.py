@@ -166,6 +166,8 @@ def _scalar(kind: str, raw: Any, at: Location) -> Any:
         raise at.error(f"expected a whole number, got {raw!r}")
     if kind == "number" and (isinstance(raw, bool) or not isinstance(raw, int | float)):
         raise at.error(f"expected a number, got {raw!r}")
+    if kind == "true or false" and not isinstance(raw, bool):
+        raise at.error(f"expected true or false, got {raw!r}")
     if kind == "list of text" and (
         not isinstance(raw, list) or not all(isinstance(item, str) for item in raw)
     ):
@@ -186,7 +188,7 @@ _UNION = type(int | None)
 def _kind(hint: Any) -> str:
     """What a config value of annotation ``hint`` must be (``pulumi.Input[str]`` is text)."""
     if hint is bool:
-        raise TypeError("no config field is a bool yet; add its rule here")
+        return "true or false"
     if hint is int:
         return "whole number"
     if hint is float:

@@ -13,7 +13,7 @@ import pulumi
 import pulumi_cloudflare as cloudflare
 import pulumi_okta as okta
 
-from okta_custom_domain.component import OktaCustomDomain
+from okta_custom_domain.component import OktaCustomDomain, adoption_of
 from okta_custom_domain.okta.org_settings import OktaOrgSettings
 from okta_custom_domain.tenants import CONFIG_KEY, TenantConfig, parse_tenants
 
@@ -38,7 +38,14 @@ def okta_provider(name: str, org: OktaOrgSettings) -> okta.Provider:
 
 
 def build_program(tenants: Sequence[TenantConfig]) -> dict[str, Any]:
-    """Create every tenant's resources; return what the stack exports, keyed by tenant."""
+    """Create every tenant's resources; return what the stack exports, keyed by tenant.
+
+    Every adopted domain is looked up first: one that does not exist stops the program before
+    any resource is declared."""
+    for tenant in tenants:
+        for domain in tenant.domains:
+            if domain.args.okta_org.org_url is not None:
+                adoption_of(domain.args, domain.args.okta_org.org_url)
     exports: dict[str, Any] = {}
     org_providers: dict[str, okta.Provider] = {}
     for tenant in tenants:

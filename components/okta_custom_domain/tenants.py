@@ -8,6 +8,7 @@ Python API is reachable here without an edit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +41,8 @@ CONFIG_KEY = "tenants"
 TENANT_KEYS = ("name", "okta", "cloudflare", "domains")
 CLOUDFLARE_KEYS = ("apiToken",)
 """A tenant's ``cloudflare`` object: its token, a secret, for the tenant's own provider."""
+CLOUDFLARE_TOKEN = re.compile(r"[0-9A-Za-z\-_]{40,80}")
+"""The shape pulumi-cloudflare 6.x accepts (its schema refuses anything else at preview)."""
 WAIT_FOR_KEY = "waitFor"
 """A domain's shorthand for ``verification.waitFor`` (the key stacks have always used)."""
 DOMAIN_OMITTED = frozenset({"okta_org"})
@@ -129,6 +132,22 @@ def _items(raw: Mapping[str, Any], key: str, at: Location) -> list[Any]:
     return items
 
 
+def _cloudflare_token(raw: Any, at: Location) -> str | None:
+    """The tenant's Cloudflare token, of the shape the provider takes (never shown back)."""
+    if raw is None:
+        return None
+    cloudflare = expect_object(raw, at)
+    only_known(cloudflare, CLOUDFLARE_KEYS, at)
+    token: str = read_value(str, cloudflare.get("apiToken"), at.child("apiToken"))
+    if not CLOUDFLARE_TOKEN.fullmatch(token):
+        raise at.child("apiToken").error(
+            f"is not a Cloudflare API token ({len(token)} characters; a token is 40 to 80 of "
+            "A-Z, a-z, 0-9, '-' and '_'); copy the whole token from the Cloudflare dashboard "
+            "(My Profile > API Tokens) and set it with `pulumi config set --secret --path`"
+        )
+    return token
+
+
 def _tenant(item: Any, index: int, seen: set[str], seen_domains: dict[str, str]) -> TenantConfig:
     at = Location(f"{CONFIG_KEY}[{index}]", f"{CONFIG_KEY}[{index}]")
     raw = expect_object(item, at)
@@ -141,14 +160,7 @@ def _tenant(item: Any, index: int, seen: set[str], seen_domains: dict[str, str])
         raise at.child("name").error(f"tenant {name!r} appears twice")
     seen.add(name)
     org = _okta_org(raw.get("okta"), at.child("okta"))
-    cloudflare_token = None
-    if raw.get("cloudflare") is not None:
-        cloudflare_at = at.child("cloudflare")
-        cloudflare = expect_object(raw["cloudflare"], cloudflare_at)
-        only_known(cloudflare, CLOUDFLARE_KEYS, cloudflare_at)
-        cloudflare_token = read_value(
-            str, cloudflare.get("apiToken"), cloudflare_at.child("apiToken")
-        )
+    cloudflare_token = _cloudflare_token(raw.get("cloudflare"), at.child("cloudflare"))
     domains = []
     for d_index, d_item in enumerate(_items(raw, "domains", at)):
         d_at = at.child(f"domains[{d_index}]")

@@ -68,7 +68,7 @@ def stack_config(lab: EngineLab) -> dict[str, auto.ConfigValue]:
         "okta:orgName": auto.ConfigValue("acme"),
         "okta:apiToken": auto.ConfigValue(fake.api_token, secret=True),
         "okta:httpProxy": auto.ConfigValue(fake.url),
-        "cloudflare:apiToken": auto.ConfigValue("cf-token-CUSTOM-DNS-TEST", secret=True),
+        "cloudflare:apiToken": auto.ConfigValue("cf-token-CUSTOM-DNS-TEST-" + "0123456789" * 3, secret=True),
         "lab:zoneId": auto.ConfigValue(_zone_id(ZONE)),
         "lab:zone": auto.ConfigValue(ZONE),
         "lab:domain": auto.ConfigValue(DOMAIN),

@@ -20,7 +20,7 @@ from okta_custom_domain.testing.engine_lab import EngineLab, RegistrarPerson, ce
 from okta_fixtures import pem_pair  # type: ignore[import-not-found]
 from pulumi import automation as auto
 
-CF_TOKEN = "cf-token-ENGINE-TEST-0123456789abcdef"
+CF_TOKEN = "cf-token-ENGINE-TEST-0123456789abcdef-0123456789"  # 48: the shape Cloudflare takes
 CLIENT_ID = "0oa-engine-test-app"
 DOMAINS = {
     "acme": ["login.acme.test", "portal.cf.test"],

@@ -154,6 +154,11 @@ def _same_values(a: Sequence[str], b: Sequence[str]) -> bool:
     return sorted(a) == sorted(b)
 
 
+def _same_rrset(found: tuple[list[str], int], values: Sequence[str], ttl: int) -> bool:
+    """The server's RRset (values, TTL) is the one to write."""
+    return found[1] == ttl and _same_values(found[0], values)
+
+
 class Rfc2136Provider(pulumi.dynamic.ResourceProvider):
     """The ``check`` the record and preflight providers share: every bad input of ``KEYS``."""
 
@@ -186,10 +191,13 @@ class Rfc2136RecordProvider(Rfc2136Provider):
         )
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
+        """Write the RRset, unless the server already holds exactly it (values and TTL): a
+        record that is already right (an adopted domain's) is left alone, not rewritten."""
         checked = normalize_props(props)
-        writer_from_props(checked).replace(
-            checked["fqdn"], checked["type"], checked["values"], checked["ttl"]
-        )
+        writer = writer_from_props(checked)
+        found = writer.read_rrset(checked["fqdn"], checked["type"])
+        if found is None or not _same_rrset(found, checked["values"], checked["ttl"]):
+            writer.replace(checked["fqdn"], checked["type"], checked["values"], checked["ttl"])
         return pulumi.dynamic.CreateResult(record_id(checked), outs=checked)
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:

@@ -71,6 +71,13 @@ class DnsTarget:
         """The function that writes one record; ``None`` when a person writes them."""
         return None
 
+    def import_id(
+        self, record_type: str, fqdn: str, value: str, parent: pulumi.Resource
+    ) -> str | None:
+        """When adopting: the import id of a record the host already holds with ``value`` (the
+        writer's resource then takes it over); ``None``: the writer creates or leaves it."""
+        return None
+
     def preflight(self, name: str, parent: pulumi.Resource) -> list[pulumi.Resource]:
         """Resources proving the target takes our writes, for the Okta domain to depend on."""
         return []

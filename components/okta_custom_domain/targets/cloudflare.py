@@ -100,6 +100,32 @@ class CloudflareDns(DnsTarget):
 
         return write
 
+    def import_id(
+        self, record_type: str, fqdn: str, value: str, parent: pulumi.Resource
+    ) -> str | None:
+        """``zoneId/recordId`` of a record the zone already has with ``value`` (what
+        pulumi-cloudflare imports), found with the provider's own ``getDnsRecords`` (the
+        tenant's token, read-only), while the program runs: an import id must be plain text."""
+        import pulumi_cloudflare as cloudflare
+
+        opts = pulumi.InvokeOptions(parent=parent)
+        zone_id = self.zone_id
+        if zone_id is None:
+            zone = cloudflare.get_zone(
+                filter=cloudflare.GetZoneFilterArgs(name=self.zone_name, match="all"), opts=opts
+            )
+            zone_id = zone.zone_id or zone.id
+        found = cloudflare.get_dns_records(
+            zone_id=zone_id,
+            name=cloudflare.GetDnsRecordsNameArgs(exact=fqdn),
+            type=record_type,
+            opts=opts,
+        )
+        for record in found.results or []:
+            if _same_content(record_type, record.content, value):
+                return f"{zone_id}/{record.id}"
+        return None
+
     def _zone_id(self, parent: pulumi.Resource) -> pulumi.Input[str]:
         if self.zone_id is not None:
             return self.zone_id
@@ -110,3 +136,12 @@ class CloudflareDns(DnsTarget):
             opts=pulumi.InvokeOutputOptions(parent=parent),
         )
         return zone.apply(lambda z: z.zone_id or z.id)
+
+
+def _same_content(record_type: str, found: str | None, wanted: str) -> bool:
+    """Cloudflare compares a CNAME target without case (a final dot is a difference)."""
+    if found is None:
+        return False
+    if record_type == "CNAME":
+        return found.lower() == wanted.lower()
+    return found == wanted

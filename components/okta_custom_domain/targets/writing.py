@@ -18,18 +18,35 @@ class RecordToWrite:
     fqdn: str
     name: str
     value: pulumi.Output[str]
+    adopted_value: str | None = None
+    """When adopting: the value the live Okta domain asks for, known while the program runs, so
+    a record already holding it is taken over (``DnsTarget.import_id``) instead of doubled."""
 
 
 def write_records(
-    name: str, target: DnsTarget, records: list[RecordToWrite], parent: pulumi.Resource
+    name: str,
+    target: DnsTarget,
+    records: list[RecordToWrite],
+    parent: pulumi.Resource,
+    *,
+    retain: bool = False,
 ) -> list[pulumi.Resource]:
     """Create the records with the target's writer; what it returns is what the readiness
-    check depends on. A target a person writes creates nothing."""
+    check depends on. A target a person writes creates nothing. ``retain``: ``destroy`` leaves
+    the records in place (adopted ones)."""
     write = target.writer(name, parent)
     if write is None:
         return []
     written = []
     for record in records:
+        import_id = None
+        if record.adopted_value is not None:
+            import_id = target.import_id(
+                record.record_type, record.fqdn, record.adopted_value, parent
+            )
+        opts = pulumi.ResourceOptions(
+            parent=parent, retain_on_delete=retain or None, import_=import_id
+        )
         resource = write(
             DnsRecord(
                 type=record.record_type,
@@ -37,7 +54,7 @@ def write_records(
                 name=record.name,
                 value=record.value,
                 ttl=target.ttl,
-                opts=pulumi.ResourceOptions(parent=parent),
+                opts=opts,
                 resource_name=f"{name}-{record.record_type.lower()}",
             )
         )

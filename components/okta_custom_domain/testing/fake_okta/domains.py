@@ -4,7 +4,8 @@ NOT_STARTED or FAILED_TO_VERIFY -> VERIFIED on a verify whose records resolve (D
 name another org claims, stays so); a failed TXT check makes Okta issue a new TXT value (live
 behaviour). VERIFIED -> COMPLETED once the certificate exists: ``completion_delay`` seconds on
 for OKTA_MANAGED, on upload for MANUAL (an upload needs a verified domain, 403 E0000165 before).
-The org holds at most ``domain_limit`` custom domains, each name once.
+The org holds at most ``domain_limit`` custom domains, each name once; the reserved
+``drapp.<org>.okta.com`` (the org's disaster-recovery endpoint, per Okta's spec) is refused.
 """
 
 from __future__ import annotations
@@ -95,6 +96,13 @@ class Domains:
     def create_from_request(self, body: Any) -> dict[str, Any]:
         """``POST /api/v1/domains``: validate, enforce uniqueness and the limit, log, show."""
         name, source = _requested(body)
+        reserved = f"drapp.{self._org.org_name}.okta.com"
+        if name == reserved:
+            raise _invalid(
+                "domain",
+                f"domain: You can't use the reserved {reserved} domain (Okta's disaster "
+                "recovery endpoint for this org).",
+            )
         with self._lock:
             if any(d.domain == name for d in self.by_id.values()) or name == self._org.org_host:
                 raise ApiError(

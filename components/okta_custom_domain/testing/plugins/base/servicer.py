@@ -136,8 +136,9 @@ class PluginDouble(provider_pb2_grpc.ResourceProviderServicer):
         None: a bug in the double."""
         return None
 
-    def check_config(self, news: Props) -> list[tuple[str, str]]:
-        """(property, reason) failures for the provider config; none by default."""
+    def check_config(self, news: Props, urn: str) -> list[tuple[str, str]]:
+        """(property, reason) failures for the provider config of the provider ``urn``; none by
+        default."""
         return []
 
     def configure(self, config: Props, call: CallRecord) -> None:
@@ -158,7 +159,8 @@ class PluginDouble(provider_pb2_grpc.ResourceProviderServicer):
     def CheckConfig(
         self, request: provider_pb2.CheckRequest, call: CallRecord
     ) -> provider_pb2.CheckResponse:
-        return check_response(call, request.news, self.check_config(self.props_of(request.news)))
+        failures = self.check_config(self.props_of(request.news), request.urn)
+        return check_response(call, request.news, failures)
 
     @rpc
     def DiffConfig(

@@ -75,6 +75,11 @@ class CloudflareDoubleConfig:
         tmp.replace(path)
         return path
 
+    @property
+    def record_ids(self) -> Path:
+        """Where the double keeps its records' ids (``record_ids``): beside the request log."""
+        return self.requests.with_name(self.requests.stem + ".record-ids.json")
+
     def env(self, path: Path) -> dict[str, str]:
         """The environment entry that points the double at ``path``."""
         return {ENV_VAR: str(path)}

@@ -110,12 +110,12 @@ class ZoneWriter(Rfc2136Writer):
         """What the zone says about ``record`` now, for a refresh; None when it is gone."""
         if record.rtype in PROXIABLE_TYPES:
             proxy = self.query(record.fqdn, "A")
-            if proxy is not None and PROXY_ADDRESSES["A"] in _values(proxy):
+            if proxy is not None and PROXY_ADDRESSES["A"] in zone_values(proxy):
                 return replace(record, proxied=True)
         answer = self.query(record.fqdn, record.rtype)
         if answer is None:
             return None
-        values = _values(answer)
+        values = zone_values(answer)
         same = {v.lower() for v in values} if record.rtype == "CNAME" else set(values)
         wanted = record.content.lower() if record.rtype == "CNAME" else record.content
         ttl = record.ttl if record.ttl == 1 else int(answer.ttl)
@@ -126,7 +126,7 @@ class ZoneWriter(Rfc2136Writer):
         return None
 
 
-def _values(rrset: dns.rrset.RRset) -> list[str]:
+def zone_values(rrset: dns.rrset.RRset) -> list[str]:
     """Record contents as Cloudflare shows them (TXT joined, names without the final dot)."""
     if rrset.rdtype == dns.rdatatype.TXT:
         return [join_txt_strings(rd.strings) for rd in rrset]

@@ -44,6 +44,14 @@ CONFLICTS = {
     "privateKeyId": ("apiToken",),
 }
 """``ConflictsWith`` of the provider schema (provider.go), in Pulumi names."""
+CONFIG_KEYS = (
+    "orgName", "baseUrl", "apiToken", "clientId", "privateKey", "privateKeyId", "scopes",
+    "accessToken", "httpProxy", "backoff", "minWaitSeconds", "maxWaitSeconds", "maxRetries",
+    "parallelism", "requestTimeout", "maxApiCapacity", "logLevel",
+)  # fmt: skip
+"""Every key of the provider schema (pulumi-okta 7.0.1), in Pulumi names."""
+ENGINE_KEYS = ("version", "pluginDownloadURL")
+"""Keys the engine adds to a provider's inputs; the bridge drops them before validating."""
 NO_CREDENTIALS = (
     "[ERROR] no Okta credentials provided. Please set one of the following: "
     "'api_token' (or OKTA_API_TOKEN env var), "
@@ -97,6 +105,31 @@ def config_conflicts(config: Mapping[str, Any]) -> list[tuple[str, str]]:
         for key in sorted(present & CONFLICTS.keys())
         for other in CONFLICTS[key]
         if other in present
+    ]
+
+
+def unknown_keys(config: Mapping[str, Any], urn: str) -> list[tuple[str, str]]:
+    """(key, reason) for each key outside the provider schema, worded as the bridge words it:
+    for the default provider the ``okta:`` stack-config key, for an explicit one its inputs."""
+    unknown = sorted(set(config) - set(CONFIG_KEYS) - set(ENGINE_KEYS))
+    name = urn.rsplit("::", 1)[-1]
+    if name.startswith("default"):
+        return [
+            (
+                key,
+                f"`okta:{key}` is not a valid configuration key for the okta provider. "
+                "If the referenced key is not intended for the provider, please choose a "
+                "different namespace from `okta:`.",
+            )
+            for key in unknown
+        ]
+    return [
+        (
+            key,
+            "could not validate provider configuration: Invalid or unknown key. "
+            f"Examine values at '{name}.{key}'.",
+        )
+        for key in unknown
     ]
 
 

@@ -46,6 +46,7 @@ from okta_custom_domain.testing.plugins.okta.client import (
     OktaSettings,
     config_conflicts,
     failing,
+    unknown_keys,
 )
 from okta_custom_domain.testing.plugins.okta.resources import (
     DOMAIN,
@@ -79,8 +80,10 @@ class OktaDouble(PluginDouble):
         self._http: OktaHttp | None = None
 
     # -- provider config ----------------------------------------------------------------------
-    def check_config(self, news: Props) -> list[tuple[str, str]]:
-        return config_conflicts(news.values)
+    def check_config(self, news: Props, urn: str) -> list[tuple[str, str]]:
+        """An unknown key (a typo) stops ``preview``, as with the real provider; then the
+        schema's conflicting pairs."""
+        return unknown_keys(news.values, urn) + config_conflicts(news.values)
 
     def configure(self, config: Props, call: CallRecord) -> None:
         """Build the client and, with an API token, validate it the way the real one does."""

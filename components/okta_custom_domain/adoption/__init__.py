@@ -1,0 +1,1 @@
+"""Adopting what exists: an Okta domain (and the records serving it) taken over, not created."""

@@ -240,8 +240,8 @@ def test_killed_while_okta_answers_the_create_the_rerun_meets_the_existing_domai
     """The one window ``cancel`` + ``up --refresh`` cannot close: Okta has created the domain
     but the run died before the engine recorded it (the fake holds the create's answer 3 s;
     the kill lands inside). The state keeps a pending create with no id, so the rerun creates
-    again and Okta refuses the duplicate name (E0000161): taking over the existing domain
-    (adopt) is the way out. Here the limit is shown, so a change to it is seen."""
+    again and Okta refuses the duplicate name (E0000161); ``adopt: true`` takes the domain
+    Okta made over, and the next ``up`` completes with it."""
     stack = lab.engine.stack("dev", flatten_config("okta-custom-domain:tenants", tenants(lab)))
     fake = lab.okta["acme"]
     fake.inject_delay(3, path_prefix="/api/v1/domains")
@@ -268,6 +268,15 @@ def test_killed_while_okta_answers_the_create_the_rerun_meets_the_existing_domai
         stack.up(color="never", refresh=True)
     assert "E0000161" in str(again.value)
     assert lab.okta_domains("acme") == [DOMAIN]
+
+    adopting = tenants(lab)
+    adopting[0]["domains"][0]["adopt"] = True  # take over the domain Okta made
+    stack.set_all_config(dict(flatten_config("okta-custom-domain:tenants", adopting)), path=True)
+    result = stack.up(color="never", refresh=True)
+    assert result.outputs["acme"].value[DOMAIN]["validation_status"] == "COMPLETED"
+    assert lab.okta_domains("acme") == [DOMAIN]
+    posts = [r.status for r in fake.requests_to("POST") if r.path == "/api/v1/domains"]
+    assert posts == [201, 400], "the held create, the refused one; adopting creates nothing"
 
 
 def fake_has_pending_create(lab: EngineLab) -> bool:

@@ -77,4 +77,4 @@ def test_the_full_parser_still_offers_every_command() -> None:
     """Top-level help loads every sub-command (``demo`` brings Pulumi; that is accepted)."""
     answer = probe(["--help"])
     assert answer["code"] == 0
-    assert "{check,doctor,demo,fleet}" in str(answer["help"])
+    assert "{check,doctor,health,demo,fleet}" in str(answer["help"])

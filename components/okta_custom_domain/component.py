@@ -73,6 +73,9 @@ class OktaCustomDomain(pulumi.ComponentResource):
     `VERIFIED`."""
     cname_target: pulumi.Output[str]
     """What the domain's CNAME points to (`<org>.customdomains.okta.com`)."""
+    certificate_expiration: pulumi.Output[str | None]
+    """When the domain's certificate expires (Okta's `publicCertificate.expiration`), as read
+    by the last `up` or `refresh --run-program`; Okta renews OKTA_MANAGED certificates."""
     dns_records: pulumi.Output[list[dict[str, Any]]]
     """The CNAME and TXT records Okta asks for: `type`, `fqdn`, `name` (in the DNS target's style)
     and `value`."""
@@ -145,10 +148,12 @@ class OktaCustomDomain(pulumi.ComponentResource):
         self.domain_id = domain.id
         self.cname_target = values.apply(lambda v: v["CNAME"])
         self.validation_status = verification.validation_status
+        self.certificate_expiration = verification.certificate_expiration
         self.register_outputs(
             {
                 "domain_id": self.domain_id,
                 "validation_status": self.validation_status,
+                "certificate_expiration": self.certificate_expiration,
                 "cname_target": self.cname_target,
                 "dns_records": self.dns_records,
                 "registrar_rows": self.registrar_rows,

@@ -133,6 +133,23 @@ def seconds(value: object, field: str) -> float:
     return float(value)
 
 
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_DURATION_UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def duration(value: object, field: str) -> float:
+    """A positive duration: seconds as a number, or text with a unit (``90s``, ``30m``,
+    ``2h``, ``1d``); returned in seconds."""
+    if isinstance(value, str):
+        found = _DURATION.match(value.lower())
+        if found is None:
+            raise InputError(
+                field, f"{value!r} is not a duration; give a number with s, m, h or d, e.g. 2h"
+            )
+        value = float(found.group(1)) * _DURATION_UNITS[found.group(2)]
+    return seconds(value, field)
+
+
 def text(value: object, field: str, missing: str) -> str:
     """Non-blank text, stripped; ``missing`` says what to give."""
     if not isinstance(value, str) or not value.strip():

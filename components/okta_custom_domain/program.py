@@ -78,6 +78,7 @@ def build_program(tenants: Sequence[TenantConfig]) -> dict[str, Any]:
             tenant_exports[domain.args.domain] = {
                 "domain_id": component.domain_id,
                 "validation_status": component.validation_status,
+                "certificate_expiration": component.certificate_expiration,
                 "cname_target": component.cname_target,
                 "dns_records": component.dns_records,
                 "registrar_rows": component.registrar_rows,

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 #: Sub-command names, each the module ``okta_custom_domain.cli.<name>`` with ``register``.
-COMMANDS = ("check", "doctor", "demo", "fleet")
+COMMANDS = ("check", "doctor", "health", "demo", "fleet")
 
 
 _SECRET_WORDS = ("token", "key", "secret", "password")

@@ -19,6 +19,15 @@ def _positive(text: str) -> int:
     return value
 
 
+def _duration(text: str) -> float:
+    from okta_custom_domain.parsers import InputError, duration
+
+    try:
+        return duration(text, "--stale-lock-after")
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.reason) from None
+
+
 def _add_source(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--tenants",
@@ -69,6 +78,13 @@ def _add_run(parser: argparse.ArgumentParser) -> None:
         "(with up or destroy); without it they are only reported",
     )
     parser.add_argument(
+        "--stale-lock-after",
+        type=_duration,
+        metavar="DURATION",
+        help="clear a stack lock older than this (2h, 90m...) as left by a killed run; "
+        "without it only locks of this host whose pulumi process is gone are cleared",
+    )
+    parser.add_argument(
         "--remove",
         action="store_true",
         help="with destroy: remove each stack and its config afterwards",
@@ -104,6 +120,12 @@ def _add_output(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", choices=("github", "gitlab"),
                         help="with matrix: the CI workflow to print")  # fmt: skip
+    parser.add_argument("--health", action="store_true",
+                        help="with matrix: print a scheduled `health` job instead")  # fmt: skip
+    parser.add_argument("--schedule", metavar="CRON", default=None,
+                        help="with matrix --health: cron, UTC (default daily 06:17)")  # fmt: skip
+    parser.add_argument("--warn-days", type=_positive, default=None, metavar="N",
+                        help="with matrix --health: passed on to health (default 21)")  # fmt: skip
 
 
 def register(subparsers: Any) -> None:
@@ -157,9 +179,23 @@ def _fleet(args: argparse.Namespace, err: Console) -> int:
         from_stack=args.from_stack, from_stack_dir=args.from_stack_dir, shards=args.shards,
         shard=args.shard, parallel=args.parallel, only_failed=args.only_failed,
         prune=args.prune, remove=args.remove, json=args.json,
+        stale_lock_after=args.stale_lock_after,
     )  # fmt: skip
     out = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
     return run_fleet(options, out, err)
+
+
+def _health_workflow(args: argparse.Namespace) -> int:
+    from okta_custom_domain.fleet import health_workflow, source
+    from okta_custom_domain.health.checks import DEFAULT_WARN_DAYS
+
+    source.from_file(args.tenants)  # the list is valid before a job is written for it
+    schedule = args.schedule or health_workflow.DEFAULT_SCHEDULE
+    warn_days = args.warn_days or DEFAULT_WARN_DAYS
+    sys.stdout.write(
+        health_workflow.render_health(args.format, str(args.tenants), schedule, warn_days)
+    )
+    return 0
 
 
 def _matrix(args: argparse.Namespace) -> int:
@@ -169,6 +205,8 @@ def _matrix(args: argparse.Namespace) -> int:
         raise matrix.MatrixError("matrix: give --format github or --format gitlab")
     if args.tenants is None:
         raise matrix.MatrixError("matrix: give --tenants FILE (the path the CI jobs use too)")
+    if args.health:
+        return _health_workflow(args)
     shards = placement.place(source.from_file(args.tenants), args.shards)
     sys.stdout.write(
         matrix.render(args.format, shards, str(args.tenants), args.shards, args.parallel)

@@ -47,6 +47,7 @@ class FleetOptions:
     prune: bool = False
     remove: bool = False
     json: bool = False
+    stale_lock_after: float | None = None
 
 
 def check_flags(options: FleetOptions) -> None:
@@ -88,6 +89,7 @@ def _job(options: FleetOptions, stack: str, operation: str, tenants: Any, remove
         stack=stack, operation=operation, stack_dir=str(project.stack_dir(stack)),
         log_path=str(project.log_path(stack)), tenants=tenants,
         secrets_provider=project.secrets_provider, remove=remove,
+        stale_lock_after=options.stale_lock_after,
     )  # fmt: skip
 
 

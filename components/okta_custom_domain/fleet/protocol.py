@@ -28,6 +28,8 @@ class Job:
     secrets_provider: str | None = None
     remove: bool = False
     """After a successful destroy, remove the stack and its config (``pulumi stack rm``)."""
+    stale_lock_after: float | None = None
+    """Seconds after which a lock is taken as left by a run that is gone (``locks``)."""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -69,7 +71,8 @@ class StackResult:
 
 
 def event(kind: str, **fields: Any) -> str:
-    """One event line: ``phase`` (text), ``line`` (text: a line the CLI printed), ``done``."""
+    """One event line: ``phase`` (text), ``line`` (text: a line the CLI printed), ``note``
+    (text: something the fleet did that a person must read, e.g. a cleared lock), ``done``."""
     return json.dumps({"event": kind, **fields})
 
 

@@ -54,13 +54,15 @@ class Progress:
                 row.state, row.started = "starting", time.time()
             elif kind == "phase":
                 row.state = str(event["text"])
-            elif kind == "line" and str(event.get("text", "")).strip():
+            elif kind in ("line", "note") and str(event.get("text", "")).strip():
                 row.last = str(event["text"]).strip()
             elif kind == "done":
                 row.state, row.ended = str(event["result"]["result"]), time.time()
             self._show(stack, row, kind)
 
     def _show(self, stack: str, row: _Row, kind: str) -> None:
+        if kind == "note":  # said once, above the live table or in the log
+            self.console.print(escape(row.last))
         if self.live is not None:
             self.live.update(self.table())
         elif kind in ("start", "phase", "done"):

@@ -28,6 +28,7 @@ from typing import Any, TextIO
 
 from pulumi import automation as auto
 
+from okta_custom_domain.fleet.killed_runs import clear_gone_locks
 from okta_custom_domain.fleet.project import PROJECT_NAME, pulumi_path
 from okta_custom_domain.fleet.protocol import FAILED, SUCCEEDED, Job, StackResult, event
 from okta_custom_domain.fleet.results import first_error_line
@@ -76,9 +77,23 @@ def _counts(changes: Mapping[Any, int] | None) -> dict[str, int]:
     return {str(getattr(op, "value", op)): count for op, count in (changes or {}).items()}
 
 
-def operate(stack: auto.Stack, job: Job, on_output: Emit) -> tuple[dict[str, int], dict[str, str]]:
-    """Run the operation; its change counts and, after ``up``, the domains' statuses."""
+def clear_locks(stack: auto.Stack, job: Job, env: Mapping[str, str], say: Emit) -> bool:
+    """Clear the stack's locks left by runs that are gone (file backends); True if any was."""
+    backend = env.get("PULUMI_BACKEND_URL") or stack.workspace.who_am_i().url
+    check = clear_gone_locks(backend, PROJECT_NAME, job.stack, stale_after=job.stale_lock_after)
+    for line in [*check.cleared, *check.kept]:
+        say(line)
+    return bool(check.cleared)
+
+
+def operate(
+    stack: auto.Stack, job: Job, on_output: Emit, *, refresh: bool = False
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Run the operation (refreshing first after a killed run); its change counts and, after
+    ``up``, the domains' statuses."""
     kwargs: dict[str, Any] = {"on_output": on_output, "color": "never"}
+    if refresh and job.operation != "refresh":
+        kwargs["refresh"] = True
     if job.operation == "preview":
         return _counts(stack.preview(**kwargs).change_summary), {}
     if job.operation == "up":
@@ -105,12 +120,17 @@ def run(job: Job, emit: Emit, log: TextIO) -> StackResult:
         log.write(line + "\n")
         emit(event("line", text=line))
 
+    def note(line: str) -> None:
+        log.write(line + "\n")
+        emit(event("note", text=line))
+
     env = dict(os.environ)
     try:
         emit(event("phase", text="config" if job.tenants is not None else "opening"))
         stack = open_stack(job, pulumi_path(env), env)
+        refresh = clear_locks(stack, job, env, note)
         emit(event("phase", text=job.operation))
-        result.changes, result.statuses = operate(stack, job, on_output)
+        result.changes, result.statuses = operate(stack, job, on_output, refresh=refresh)
         result.result = SUCCEEDED
     except Exception as exc:  # the stack failed: say why in one line, the log has the rest
         text = str(exc) if isinstance(exc, auto.CommandError) else f"{type(exc).__name__}: {exc}"

@@ -17,12 +17,15 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from okta_custom_domain.testing.fake_okta.common import iso
 
 
-def okta_certificate(domain_id: str, name: str, now: float) -> dict[str, str]:
-    """The ``publicCertificate`` of an OKTA_MANAGED domain, valid 90 days from ``now``."""
+def okta_certificate(
+    domain_id: str, name: str, now: float, valid_days: float = 90
+) -> dict[str, str]:
+    """The ``publicCertificate`` of an OKTA_MANAGED domain, valid ``valid_days`` (Let's
+    Encrypt's 90) from ``now``."""
     return {
         "subject": f"CN={name}",
-        "fingerprint": colon_hex(hashlib.sha256(domain_id.encode()).digest()),
-        "expiration": iso(now + 90 * 86400),
+        "fingerprint": colon_hex(hashlib.sha256(f"{domain_id}@{now}".encode()).digest()),
+        "expiration": iso(now + valid_days * 86400),
     }
 
 

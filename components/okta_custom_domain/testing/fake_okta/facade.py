@@ -188,6 +188,10 @@ class FakeOkta:
     def set_status(self, domain_id: str, status: str) -> None:
         self._domains.set_status(domain_id, status)
 
+    def set_certificate_days_left(self, domain_id: str, days: float) -> None:
+        """Play a certificate that expires in ``days`` (one Okta failed to renew in time)."""
+        self._domains.set_certificate_days_left(domain_id, days)
+
     def set_txt_value(self, domain_id: str, value: str) -> None:
         self._domains.set_txt_value(domain_id, value)
 

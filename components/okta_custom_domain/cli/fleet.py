@@ -104,6 +104,13 @@ def _add_output(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", choices=("github", "gitlab"),
                         help="with matrix: the CI workflow to print")  # fmt: skip
+    parser.add_argument(
+        "--install",
+        metavar="REQ",
+        help="with matrix: what the jobs pip-install, e.g. 'okta-custom-domain @ "
+        "git+https://github.com/ORG/okta-custom-domain@v0.1.0' or a wheel URL "
+        "(default inside this project's checkout: the checkout itself)",
+    )
 
 
 def register(subparsers: Any) -> None:
@@ -163,14 +170,16 @@ def _fleet(args: argparse.Namespace, err: Console) -> int:
 
 
 def _matrix(args: argparse.Namespace) -> int:
-    from okta_custom_domain.fleet import matrix, placement, source
+    from okta_custom_domain.fleet import install_source, matrix, placement, source
 
     if args.format is None:
         raise matrix.MatrixError("matrix: give --format github or --format gitlab")
     if args.tenants is None:
         raise matrix.MatrixError("matrix: give --tenants FILE (the path the CI jobs use too)")
     shards = placement.place(source.from_file(args.tenants), args.shards)
-    sys.stdout.write(
-        matrix.render(args.format, shards, str(args.tenants), args.shards, args.parallel)
+    install = install_source.resolve(args.install, Path.cwd())
+    text = matrix.render(
+        args.format, shards, str(args.tenants), args.shards, args.parallel, install=install
     )
+    sys.stdout.write(text)
     return 0

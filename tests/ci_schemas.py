@@ -8,10 +8,13 @@ workflow the project prints or shows goes through ``assert_valid``.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+import yaml
 
 SCHEMAS = {"github": "vendor.github-workflows", "gitlab": "vendor.gitlab-ci"}
 
@@ -38,3 +41,33 @@ def schema_errors(kind: str, texts: Sequence[str], work: Path) -> str:
 def assert_valid(kind: str, texts: Sequence[str], work: Path) -> None:
     errors = schema_errors(kind, texts, work)
     assert errors == "", f"not a valid {kind} workflow:\n{errors}"
+
+
+ROOT = Path(__file__).resolve().parents[1]
+FENCE = re.compile(r"^```ya?ml\n(.*?)^```", re.MULTILINE | re.DOTALL)
+
+
+def workflow_kind(document: object) -> str | None:
+    """``github`` for a GitHub workflow, ``gitlab`` for a GitLab pipeline, else None (a
+    Pulumi YAML program, a config example)."""
+    if not isinstance(document, dict):
+        return None
+    if "jobs" in document and ("on" in document or True in document):  # YAML 1.1: on -> True
+        return "github"
+    jobs = [value for value in document.values() if isinstance(value, dict)]
+    if "stages" in document or any("script" in job for job in jobs):
+        return "gitlab"
+    return None
+
+
+def documented_workflows(paths: Sequence[Path] | None = None) -> dict[str, list[str]]:
+    """Every CI workflow shown in README.md and docs/*.md, by kind, as written."""
+    if paths is None:
+        paths = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    found: dict[str, list[str]] = {"github": [], "gitlab": []}
+    for path in paths:
+        for block in FENCE.findall(path.read_text()):
+            kind = workflow_kind(yaml.safe_load(block))
+            if kind is not None:
+                found[kind].append(block)
+    return found

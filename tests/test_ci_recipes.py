@@ -20,7 +20,7 @@ DEFAULT_DOMAIN = {"name": "acme", "okta": {"orgName": "acme", "apiToken": "00" +
                   "cloudflare": {"apiToken": "c" * 40}}  # fmt: skip
 
 
-def recipes() -> dict[str, dict[str, Any]]:
+def recipes() -> dict[str, dict[Any, Any]]:
     found = documented_workflows([RECIPES])
     assert [len(found["github"]), len(found["gitlab"])] == [1, 1], found
     return {kind: yaml.safe_load(texts[0]) for kind, texts in found.items()}

@@ -62,6 +62,7 @@ class CiLab:
         env = {k: v for k, v in self.lab.engine.environment().items() if k not in RUNNER_DROPS}
         env["PIP_CACHE_DIR"] = os.environ.get("PIP_CACHE_DIR", str(Path.home() / ".cache" / "pip"))
         env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+        env["PIP_NO_COMPILE"] = "1"  # a runner setting: no .pyc of every SDK file up front (CI time)
         host_bin = install_launcher(self.root / "language-host", self.installed.bin / "python").parent
         return RunnerStandIn(ROOT, self.root / "runs" / name, self.installed.bin, self.pulumi_bin,
                              host_bin, env, secrets)  # fmt: skip

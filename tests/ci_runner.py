@@ -84,6 +84,7 @@ class RunnerStandIn:
         root = self.work / job
         shutil.rmtree(root, ignore_errors=True)
         (root / "home").mkdir(parents=True)
+        (root / "workspace").mkdir()  # a runner has it before any checkout
         env = {**self.environment, "HOME": str(root / "home"), "PATH": SYSTEM_PATH, "CI": "true"}
         return root, env
 

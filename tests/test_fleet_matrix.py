@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from ci_schemas import assert_valid, schema_errors  # type: ignore[import-not-found]
+from ci_schemas import assert_valid, documented_workflows, schema_errors  # type: ignore[import-not-found]
 from fleet_fixtures import tenants, write  # type: ignore[import-not-found]
 from okta_custom_domain.cli import main
 from okta_custom_domain.fleet import install_source
@@ -236,3 +236,21 @@ def test_matrix_needs_a_format(tmp_path: Path) -> None:
     code, text, err = matrix(tmp_path)
     assert code == 2 and text == ""
     assert "--format github or --format gitlab" in err
+
+
+def test_the_examples_in_docs_fleet_md_are_what_it_prints(tmp_path: Path) -> None:
+    """docs/fleet.md shows the output for acme (registrar rows) and globex (Cloudflare)."""
+    examples = [
+        {"name": "acme", "okta": {"orgName": "acme", "apiToken": "00" + "a" * 40},
+         "domains": [{"domain": "login.acme.com", "dns": {"type": "manual", "zone": "acme.com"}}]},
+        {"name": "globex", "okta": {"orgName": "globex", "apiToken": "00" + "b" * 40}, "cloudflare": {"apiToken": "c" * 40},
+         "domains": [{"domain": "login.globex.com", "dns": {"type": "cloudflare", "zoneName": "globex.com"}}]},
+    ]  # fmt: skip
+    write(tmp_path / "tenants.yaml", examples)
+    shown = documented_workflows([ROOT / "docs" / "fleet.md"])
+    for fmt in ("github", "gitlab"):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.chdir(tmp_path), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["fleet", "matrix", "--format", fmt, "--tenants", "tenants.yaml", "--install", GIT_TAG.replace("example", "ORG")])
+        assert code == 0, err.getvalue()
+        assert shown[fmt] == [out.getvalue()]

@@ -29,6 +29,8 @@ from pulumi.automation._server import LanguageServer
 from pulumi.runtime.proto import language_pb2_grpc
 
 MODULE = "okta_custom_domain.testing.language_host"
+PARENT_ENV = "OKTA_CUSTOM_DOMAIN_LANGUAGE_HOST_PARENT"
+"""The CLI's pid, as the launcher saw it: the CLI may be gone before our imports are done."""
 _MAX_MESSAGE = 400 * 1024 * 1024
 
 
@@ -62,10 +64,11 @@ class ProgramFileServer(LanguageServer):
 
 def _end_with_parent(server: grpc.Server, interval: float = 1.0) -> None:
     """Stop serving once the CLI that started us is gone (killed with a job, say)."""
-    parent = os.getppid()
+    parent = int(os.environ.get(PARENT_ENV, os.getppid()))
     while os.getppid() == parent:
         time.sleep(interval)
     server.stop(grace=0)
+    os._exit(1)  # the program's thread may be mid-call to an engine that is no more
 
 
 def serve() -> None:
@@ -94,7 +97,7 @@ def install_launcher(bin_dir: Path, python: Path) -> Path:
     the project's virtualenv interpreter when ``Pulumi.yaml`` names one."""
     bin_dir.mkdir(parents=True, exist_ok=True)
     launcher = bin_dir / "pulumi-language-python"
-    launcher.write_text(f'#!/bin/sh\nexec "{python}" -m {MODULE} "$@"\n')
+    launcher.write_text(f'#!/bin/sh\n{PARENT_ENV}=$PPID exec "{python}" -m {MODULE} "$@"\n')
     launcher.chmod(0o755)
     return launcher
 

@@ -27,7 +27,7 @@ import pytest
 import yaml
 from ci_runner import RunnerError, RunnerStandIn, checkout  # type: ignore[import-not-found]
 from ci_schemas import ROOT, assert_valid, documented_workflows  # type: ignore[import-not-found]
-from conftest import InstalledWheel  # type: ignore[import-not-found]
+from installed_wheel import InstalledWheel  # type: ignore[import-not-found]
 from okta_custom_domain.testing.engine import PASSPHRASE, flatten_config
 from okta_custom_domain.testing.engine_lab import EngineLab
 from okta_custom_domain.testing.language_host import install_launcher

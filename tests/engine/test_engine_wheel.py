@@ -8,7 +8,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPOSITORY, InstalledWheel  # type: ignore[import-not-found]
 from dns_fixtures import (  # type: ignore[import-not-found]
     CNAME_TARGET,
     DOMAIN,
@@ -17,6 +16,7 @@ from dns_fixtures import (  # type: ignore[import-not-found]
     correct_zone_records,
     dns_zone,
 )
+from installed_wheel import REPOSITORY, InstalledWheel  # type: ignore[import-not-found]
 from okta_custom_domain.testing.dns_server import TwoServerZone
 from okta_custom_domain.toolchain import pinned_cli_version
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from ci_schemas import assert_valid, unpublished_installs  # type: ignore[import-not-found]
 from fleet_fixtures import tenants, write  # type: ignore[import-not-found]
 from okta_custom_domain.cli import build_parser, main
 
@@ -55,3 +56,20 @@ def test_a_schedule_that_is_not_cron_is_refused(tmp_path: Path) -> None:
     code, text, err = workflow(tmp_path, "--format", "github", "--schedule", "daily")
     assert code == 2 and text == ""
     assert "--schedule 'daily': give a cron line of 5 fields" in err
+
+
+def test_health_jobs_are_valid_and_install_what_exists(tmp_path: Path) -> None:
+    for fmt in ("github", "gitlab"):
+        code, text, _ = workflow(tmp_path, "--format", fmt)
+        assert code == 0
+        assert unpublished_installs(yaml.safe_load(text)) == [], text
+        assert "python -m pip install -c .ci/constraints.txt ." in text  # this checkout
+        assert_valid(fmt, [text], tmp_path / "schemas")
+
+
+def test_health_job_outside_a_checkout_needs_install(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    with contextlib.chdir(elsewhere):
+        code, text, err = workflow(tmp_path, "--format", "github")
+    assert code == 2 and text == "" and "--install" in err

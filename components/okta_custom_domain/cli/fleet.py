@@ -126,6 +126,13 @@ def _add_output(parser: argparse.ArgumentParser) -> None:
                         help="with matrix --health: cron, UTC (default daily 06:17)")  # fmt: skip
     parser.add_argument("--warn-days", type=_positive, default=None, metavar="N",
                         help="with matrix --health: passed on to health (default 21)")  # fmt: skip
+    parser.add_argument(
+        "--install",
+        metavar="REQ",
+        help="with matrix: what the jobs pip-install, e.g. 'okta-custom-domain @ "
+        "git+https://github.com/ORG/okta-custom-domain@v0.1.0' or a wheel URL "
+        "(default inside this project's checkout: the checkout itself)",
+    )
 
 
 def register(subparsers: Any) -> None:
@@ -186,20 +193,23 @@ def _fleet(args: argparse.Namespace, err: Console) -> int:
 
 
 def _health_workflow(args: argparse.Namespace) -> int:
-    from okta_custom_domain.fleet import health_workflow, source
+    from okta_custom_domain.fleet import health_workflow, install_source, source
     from okta_custom_domain.health.checks import DEFAULT_WARN_DAYS
 
     source.from_file(args.tenants)  # the list is valid before a job is written for it
     schedule = args.schedule or health_workflow.DEFAULT_SCHEDULE
     warn_days = args.warn_days or DEFAULT_WARN_DAYS
+    install = install_source.resolve(args.install, Path.cwd())
     sys.stdout.write(
-        health_workflow.render_health(args.format, str(args.tenants), schedule, warn_days)
+        health_workflow.render_health(
+            args.format, str(args.tenants), schedule, warn_days, install=install
+        )
     )
     return 0
 
 
 def _matrix(args: argparse.Namespace) -> int:
-    from okta_custom_domain.fleet import matrix, placement, source
+    from okta_custom_domain.fleet import install_source, matrix, placement, source
 
     if args.format is None:
         raise matrix.MatrixError("matrix: give --format github or --format gitlab")
@@ -208,7 +218,9 @@ def _matrix(args: argparse.Namespace) -> int:
     if args.health:
         return _health_workflow(args)
     shards = placement.place(source.from_file(args.tenants), args.shards)
-    sys.stdout.write(
-        matrix.render(args.format, shards, str(args.tenants), args.shards, args.parallel)
+    install = install_source.resolve(args.install, Path.cwd())
+    text = matrix.render(
+        args.format, shards, str(args.tenants), args.shards, args.parallel, install=install
     )
+    sys.stdout.write(text)
     return 0

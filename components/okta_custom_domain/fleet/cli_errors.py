@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from okta_custom_domain.fleet.command import UsageError
+from okta_custom_domain.fleet.install_source import InstallError
 from okta_custom_domain.fleet.matrix import MatrixError
 from okta_custom_domain.fleet.orphans import ListError
 from okta_custom_domain.fleet.placement import PlacementError
@@ -11,5 +12,6 @@ from okta_custom_domain.fleet.results import ResultsError
 from okta_custom_domain.fleet.source import SourceError
 
 INPUT_ERRORS = (
-    UsageError, MatrixError, ListError, PlacementError, ProjectError, ResultsError, SourceError,
+    UsageError, InstallError, MatrixError, ListError, PlacementError, ProjectError, ResultsError,
+    SourceError,
 )  # fmt: skip

@@ -16,7 +16,6 @@ import contextlib
 import functools
 import importlib.metadata
 import os
-import re
 import runpy
 import subprocess
 import sys
@@ -28,6 +27,8 @@ from pulumi import automation as auto
 
 from okta_custom_domain.fleet.project import PROJECT_NAME, project_yaml
 from okta_custom_domain.fleet.stack_config import flatten_config as flatten_config
+from okta_custom_domain.toolchain import TOOLCHAIN_SCRIPT as TOOLCHAIN_SCRIPT
+from okta_custom_domain.toolchain import pinned_versions as pinned_versions
 
 PASSPHRASE = "offline-engine-passphrase"
 OFFLINE_ENV = {
@@ -43,18 +44,6 @@ OFFLINE_ENV = {
 
 class ToolchainError(RuntimeError):
     """No Pulumi CLI could be found or built; the message says which step failed."""
-
-
-TOOLCHAIN_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "pulumi-toolchain"
-"""Shipped in the package (``scripts/pulumi-toolchain`` in the repository links to it)."""
-
-_PIN = re.compile(r'^PINNED_([A-Z_]+)="([^"]*)"$', re.MULTILINE)
-
-
-def pinned_versions(script: Path = TOOLCHAIN_SCRIPT) -> dict[str, str]:
-    """The versions pinned at the top of ``pulumi-toolchain``, the one place they are written:
-    ``{"PULUMI": "3.277.0", "PULUMI_YAML": "1.25.0"}`` (the CLI, the YAML language host)."""
-    return dict(_PIN.findall(script.read_text()))
 
 
 def cli_version(bin_dir: Path) -> str:

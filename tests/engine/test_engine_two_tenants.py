@@ -138,11 +138,14 @@ def test_up_takes_every_domain_to_completed(scenario: Scenario) -> None:
         exported = outputs[tenant].value
         for name in names:
             assert set(exported[name]) == {
-                "domain_id", "validation_status", "cname_target", "dns_records", "registrar_rows"
+                "domain_id", "validation_status", "cname_target", "dns_records", "registrar_rows",
+                "certificate_expiration",
             }
             assert exported[name]["validation_status"] == "COMPLETED", exported[name]
             fake = scenario.lab.okta[tenant]
-            assert fake.domain(exported[name]["domain_id"])["validationStatus"] == "COMPLETED"
+            live = fake.domain(exported[name]["domain_id"])
+            assert live["validationStatus"] == "COMPLETED"
+            assert exported[name]["certificate_expiration"] == live["publicCertificate"]["expiration"]
     text = scenario.logs["up"].text
     assert "Enter these records at your registrar for id.globex.test" in text
     assert "DNS readiness:" in text, "the readiness progress must reach the CLI output"

@@ -30,9 +30,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -151,12 +152,13 @@ def show(figure: Figure) -> None:
 
 def measure(count: int, bin_dir: Path, parallels: list[int]) -> dict[str, Figure]:
     figures: dict[str, Figure] = {}
-    runs = {
+    runs: dict[str, Callable[[EngineLab], Figure]] = {
         "floor": lambda lab: floor(lab, count),
         "direct": lambda lab: direct(lab, count),
         "one": lambda lab: single_stack(lab, count),
-        **{f"p{p}": (lambda lab, p=p: fleet(lab, count, p)) for p in parallels},
     }
+    for p in parallels:
+        runs[f"p{p}"] = partial(fleet, count=count, parallel=p)
     for key, run in runs.items():
         with lab_for(count, bin_dir) as lab:
             figures[key] = run(lab)
@@ -176,8 +178,9 @@ def summarize(count: int, figures: dict[str, Figure]) -> None:
     one = figures["one"].seconds
     for key, figure in figures.items():
         if key.startswith("p") and key != "p1":
-            print(f"fleet --parallel {key[1:]}: {figure.seconds:.1f} s = x{figure.seconds / one:.2f} "
-                  f"one stack of {count} tenants ({one:.1f} s)")  # fmt: skip
+            ratio = figure.seconds / one
+            print(f"fleet --parallel {key[1:]}: {figure.seconds:.1f} s = x{ratio:.2f} one stack "
+                  f"of {count} tenants ({one:.1f} s)")  # fmt: skip
 
 
 def main(argv: list[str]) -> None:

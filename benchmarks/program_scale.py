@@ -22,6 +22,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pulumi
@@ -59,11 +60,15 @@ def tenants_config(count: int) -> list[dict[str, Any]]:
 class FloorReadiness(pulumi.dynamic.Resource, module="okta-custom-domain", name="DnsReadiness"):
     """``DnsReadiness``'s type and provider, none of its code."""
 
+    records: pulumi.Output[list[dict[str, str]]]
+
 
 class FloorVerification(
     pulumi.dynamic.Resource, module="okta-custom-domain", name="OktaDomainVerification"
 ):
     """``OktaDomainVerification``'s type and provider, none of its code."""
+
+    validation_status: pulumi.Output[str]
 
 
 def _record(records: list[Any], record_type: str) -> str:
@@ -90,18 +95,15 @@ def floor_tenant(i: int) -> dict[str, Any]:
     domain = okta.Domain(
         f"{name}-domain", name=domain_name, certificate_source_type="OKTA_MANAGED", opts=child
     )
-    values = {
-        kind: domain.dns_records.apply(lambda records, kind=kind: _record(records, kind))
-        for kind in ("CNAME", "TXT")
-    }
+    values = {kind: domain.dns_records.apply(partial(_record, record_type=kind))
+              for kind in ("CNAME", "TXT")}  # fmt: skip
     fqdns = {"CNAME": domain_name, "TXT": f"_acme-challenge.{domain_name}"}
     written = [
-        cloudflare.DnsRecord(
-            f"{name}-{kind.lower()}", zone_id=zone.zone_id, name=fqdns[kind], type=kind,
-            content=values[kind], ttl=300, proxied=False, comment="benchmark", opts=child,
-        )  # fmt: skip
+        cloudflare.DnsRecord(f"{name}-{kind.lower()}", zone_id=zone.zone_id, name=fqdns[kind],
+                             type=kind, content=values[kind], ttl=300, proxied=False,
+                             comment="benchmark", opts=child)
         for kind in ("CNAME", "TXT")
-    ]
+    ]  # fmt: skip
     records = [{"type": kind, "fqdn": fqdns[kind], "value": values[kind]} for kind in fqdns]
     readiness = FloorReadiness(
         DnsReadinessProvider(), f"{name}-dns-ready",
@@ -119,7 +121,7 @@ def floor_tenant(i: int) -> dict[str, Any]:
         pulumi.ResourceOptions(parent=component, depends_on=[readiness]),
     )  # fmt: skip
     exported = {
-        "domain_id": domain.id, "validation_status": verification.validation_status,  # type: ignore[attr-defined]
+        "domain_id": domain.id, "validation_status": verification.validation_status,
         "cname_target": values["CNAME"], "dns_records": records, "registrar_rows": [],
     }  # fmt: skip
     component.register_outputs(exported)

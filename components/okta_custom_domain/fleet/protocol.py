@@ -28,6 +28,8 @@ class Job:
     secrets_provider: str | None = None
     remove: bool = False
     """After a successful destroy, remove the stack and its config (``pulumi stack rm``)."""
+    exists: bool = False
+    """The backend listed this stack when the run began: use it as it is (no ``stack init``)."""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

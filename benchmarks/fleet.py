@@ -14,7 +14,9 @@ new state):
   benchmark).
 - **fleet --parallel P**: ``okta-custom-domain fleet up`` with one stack per tenant.
 
-Printed: each wall time, the fleet's per-stack overhead at ``--parallel 1`` (its time per
+Printed: each wall time and CPU time (this process and every process it waited for: CLIs,
+plugins, workers; the fake Okta orgs run in this process, so their share is in every figure),
+the fleet's per-stack overhead at ``--parallel 1`` (its time per
 stack minus one tenant's own work) as a ratio to the floor, and the fleet at ``--parallel 2``
 as a ratio to one stack; peak resident memory of the whole process tree (fleet, workers, CLIs,
 plugins) and the processes seen by kind. Nothing is asserted.
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -67,6 +70,16 @@ class Figure:
     peak_rss: int = 0
     processes: dict[str, int] | None = None
     outcome: str = ""
+    cpu: float = 0.0
+    """CPU seconds of this process and every process it waited for (per stack for the means)."""
+
+
+def cpu_seconds() -> float:
+    """User + system time of this process and of its waited-for children, so far."""
+    mine, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN
+    )
+    return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime
 
 
 @contextmanager
@@ -144,7 +157,8 @@ def fleet(lab: EngineLab, count: int, parallel: int) -> Figure:
 
 def show(figure: Figure) -> None:
     memory = f" | peak RSS {figure.peak_rss / 2**20:6.0f} MiB" if figure.peak_rss else ""
-    print(f"{figure.label:<20} | {figure.seconds:6.1f} s{memory} | {figure.outcome}")
+    print(f"{figure.label:<20} | {figure.seconds:6.1f} s | CPU {figure.cpu:6.1f} s{memory} | "
+          f"{figure.outcome}")  # fmt: skip
     if figure.processes:
         print(f"      processes: {figure.processes}")
     sys.stdout.flush()
@@ -161,7 +175,10 @@ def measure(count: int, bin_dir: Path, parallels: list[int]) -> dict[str, Figure
         runs[f"p{p}"] = partial(fleet, count=count, parallel=p)
     for key, run in runs.items():
         with lab_for(count, bin_dir) as lab:
+            before = cpu_seconds()
             figures[key] = run(lab)
+            used = cpu_seconds() - before
+        figures[key].cpu = used / count if key in ("floor", "direct") else used
         show(figures[key])
     return figures
 
@@ -176,6 +193,14 @@ def summarize(count: int, figures: dict[str, Figure]) -> None:
         print(f"fleet --parallel 1: {per_stack:.2f} s per stack; overhead {overhead:.2f} s "
               f"= x{overhead / floor_s:.2f} the engine floor ({floor_s:.2f} s)")  # fmt: skip
     one = figures["one"].seconds
+    cores = os.cpu_count() or 1
+    print(f"CPU: one stack {figures['one'].cpu:.1f} s; per stack: direct "
+          f"{figures['direct'].cpu:.2f} s, floor {figures['floor'].cpu:.2f} s")  # fmt: skip
+    for key, figure in figures.items():
+        if key.startswith("p"):
+            print(f"CPU: fleet --parallel {key[1:]} {figure.cpu / count:.2f} s per stack, "
+                  f"{figure.cpu:.1f} s in all (at least {figure.cpu / cores:.1f} s of wall "
+                  f"time on {cores} cores)")  # fmt: skip
     for key, figure in figures.items():
         if key.startswith("p") and key != "p1":
             ratio = figure.seconds / one

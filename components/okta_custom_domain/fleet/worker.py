@@ -11,7 +11,7 @@ memory) to its own lane, lets Ctrl-C act on the stacks running, and spreads the 
 Python work over every core instead of one GIL.
 
 A worker runs one job at a time and then the next one the runner sends (``runner``): its
-imports and ``pulumi version`` (about 2 s) are paid once per worker, not once per stack. Each
+imports and ``pulumi version`` (0.6 s) are paid once per worker, not once per stack. Each
 job still has its own stack, project dir, state, log and result; a failing job becomes a
 result and the worker goes on to the next.
 

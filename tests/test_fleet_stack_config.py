@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import yaml
 from fleet_fixtures import tenant  # type: ignore[import-not-found]
 from okta_custom_domain.fleet.source import from_stack
 from okta_custom_domain.fleet.stack_config import flatten_config, write_tenants
@@ -38,14 +39,12 @@ def test_secrets_go_through_stdin_and_plain_values_in_one_set_all(tmp_path: Path
     entry["domains"][0]["dns"] = {"type": "rfc2136", "server": "127.0.0.1", "zone": "a.test",
                                   "keyName": "k", "keySecret": KEY_SECRET}
     entry["domains"][0]["certificate"] = {"certificate": "C", "certificateChain": "CC", "privateKey": PEM}
-    (tmp_path / "Pulumi.tenant-a.yaml").write_text("config:\n  okta-custom-domain:tenants: []\n")
     calls = recorded_calls(tmp_path, [entry])
-    assert calls[0]["argv"] == ["config", "rm", "okta-custom-domain:tenants", "--stack", "tenant-a"]
-    assert calls[1]["argv"][:5] == ["config", "set-all", "--path", "--stack", "tenant-a"]
-    assert "--plaintext" in calls[1]["argv"]
-    assert "okta-custom-domain:tenants[0].okta.orgName=a" in calls[1]["argv"]
-    secret_calls = {c["argv"][5]: c["stdin"] for c in calls[2:]}
-    assert all(c["argv"][:5] == ["config", "set", "--path", "--secret", "--raw"] for c in calls[2:])
+    assert calls[0]["argv"][:5] == ["config", "set-all", "--path", "--stack", "tenant-a"]
+    assert "--plaintext" in calls[0]["argv"]
+    assert "okta-custom-domain:tenants[0].okta.orgName=a" in calls[0]["argv"]
+    secret_calls = {c["argv"][5]: c["stdin"] for c in calls[1:]}
+    assert all(c["argv"][:5] == ["config", "set", "--path", "--secret", "--raw"] for c in calls[1:])
     assert secret_calls == {
         "okta-custom-domain:tenants[0].okta.apiToken": "00fleet-unit-token-a",
         "okta-custom-domain:tenants[0].domains[0].dns.keySecret": KEY_SECRET,
@@ -54,6 +53,28 @@ def test_secrets_go_through_stdin_and_plain_values_in_one_set_all(tmp_path: Path
     every_argv = json.dumps([c["argv"] for c in calls])
     for secret in ("00fleet-unit-token-a", KEY_SECRET, PEM.splitlines()[1]):
         assert secret not in every_argv
+
+
+def test_the_old_list_is_dropped_from_the_stack_file_and_the_rest_kept(tmp_path: Path) -> None:
+    """Without a ``pulumi config rm`` run: a key dropped from the list must not linger."""
+    stack_file = tmp_path / "Pulumi.tenant-a.yaml"
+    stack_file.write_text(
+        "encryptionsalt: v1:c2FsdA==:v1:bm9uY2U=:Y2lwaGVy\n"
+        "config:\n"
+        "  okta:httpProxy: http://127.0.0.1:3128\n"
+        "  okta-custom-domain:tenants:\n"
+        "    - name: old\n"
+        "      okta:\n"
+        "        apiToken:\n"
+        "          secure: v1:b2xkLXNlY3JldA==\n"
+    )
+    calls = recorded_calls(tmp_path, [tenant("a")])
+    assert [c["argv"][:2] for c in calls] == [["config", "set-all"], ["config", "set"]]
+    left = yaml.safe_load(stack_file.read_text())
+    assert left == {
+        "encryptionsalt": "v1:c2FsdA==:v1:bm9uY2U=:Y2lwaGVy",
+        "config": {"okta:httpProxy": "http://127.0.0.1:3128"},
+    }
 
 
 def test_a_new_stack_has_no_old_list_to_remove(tmp_path: Path) -> None:

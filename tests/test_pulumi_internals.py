@@ -139,6 +139,17 @@ def test_pulumis_host_still_has_what_the_workarounds_rely_on() -> None:
     )
 
 
+def test_stack_init_mode_is_the_enum_the_stack_constructor_dispatches_on() -> None:
+    """``FleetStack`` passes ``CREATE`` or ``SELECT`` to ``automation.Stack.__init__``."""
+    import inspect
+
+    from pulumi import automation as auto
+
+    mode = inspect.signature(auto.Stack.__init__).parameters["mode"].annotation
+    assert mode in ("StackInitMode", pulumi_internals.StackInitMode)
+    assert {"CREATE", "SELECT"} <= set(pulumi_internals.StackInitMode.__members__)
+
+
 def test_the_installed_pulumi_is_the_version_the_workarounds_were_checked_against() -> None:
     """Fails on every Pulumi upgrade on purpose: re-read pulumi_internals, re-run
     benchmarks/engine.py, then bump CHECKED_AGAINST."""

@@ -146,7 +146,7 @@ class OktaCustomDomain(pulumi.ComponentResource):
         )
         verification = self._verify(name, args, org_url, domain, readiness, adoption)
         self.domain_id = domain.id
-        self.cname_target = values.apply(lambda v: v["CNAME"])
+        self.cname_target = to_write[0].value  # the CNAME record's value, one apply fewer
         self.validation_status = verification.validation_status
         self.certificate_expiration = verification.certificate_expiration
         self.register_outputs(

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import pulumi
-import pulumi_cloudflare as cloudflare
 import pulumi_okta as okta
 
 from okta_custom_domain.component import OktaCustomDomain, adoption_of
@@ -40,6 +39,17 @@ def okta_provider(name: str, org: OktaOrgSettings) -> okta.Provider:
     )
 
 
+def cloudflare_provider(tenant_name: str, api_token: str) -> pulumi.ProviderResource:
+    """The tenant's own Cloudflare provider. ``pulumi_cloudflare`` is imported here, not with
+    this module: importing it takes about a second (every resource module of the SDK), which
+    a program without Cloudflare (and each fleet worker) would pay for nothing."""
+    import pulumi_cloudflare as cloudflare
+
+    return cloudflare.Provider(
+        f"cloudflare-{tenant_name}", api_token=pulumi.Output.secret(api_token)
+    )
+
+
 def build_program(tenants: Sequence[TenantConfig]) -> dict[str, Any]:
     """Create every tenant's resources; return what the stack exports, keyed by tenant.
 
@@ -58,12 +68,7 @@ def build_program(tenants: Sequence[TenantConfig]) -> dict[str, Any]:
             org_providers[tenant.okta.org_url] = provider
         providers: list[pulumi.ProviderResource] = [provider]
         if tenant.cloudflare_api_token is not None:
-            providers.append(
-                cloudflare.Provider(
-                    f"cloudflare-{tenant.name}",
-                    api_token=pulumi.Output.secret(tenant.cloudflare_api_token),
-                )
-            )
+            providers.append(cloudflare_provider(tenant.name, tenant.cloudflare_api_token))
         tenant_exports: dict[str, Any] = {}
         brand_id = tenant_brand(tenant, provider)
         for domain in tenant.domains:

@@ -25,6 +25,11 @@ In Pulumi's dynamic-provider host (``prepare_host``, called by our waiting provi
     host registered its servicer's bound methods with gRPC before our code loaded, so the
     code of the ``Cancel`` function itself is swapped for a call to ``_on_cancel``.
 
+In the fleet's worker (``StackInitMode``):
+  ``automation.Stack(name, workspace, mode)`` is public and documented, but its ``mode`` enum
+  is not exported from ``pulumi.automation``; ``fleet.stack.FleetStack`` (a ``Stack`` whose
+  results come from its own events) is built with it, from ``pulumi.automation._stack``.
+
 In the program, for stacks created by an older version (``with_unnamed_type_alias``):
   ``pulumi.dynamic.Resource`` registers a subclass given no ``module``/``name`` as
   ``UNNAMED_DYNAMIC_TYPE``, the type ``DnsReadiness`` and ``OktaDomainVerification`` had before
@@ -45,6 +50,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pulumi
+from pulumi.automation._stack import StackInitMode as StackInitMode
 
 from okta_custom_domain.cancellation import CANCELLED
 

@@ -64,7 +64,7 @@ def _add_run(parser: argparse.ArgumentParser) -> None:
         type=_positive,
         default=4,
         metavar="N",
-        help="stacks at a time, each in its own process (default 4)",
+        help="stacks at a time, each lane one worker process (default 4)",
     )
     parser.add_argument(
         "--only-failed",

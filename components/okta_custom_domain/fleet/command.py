@@ -9,7 +9,7 @@ again (Okta refuses a second domain of the same name).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,25 +83,35 @@ def selected_shards(options: FleetOptions, shards: Sequence[Shard]) -> list[Shar
     return chosen
 
 
-def _job(options: FleetOptions, stack: str, operation: str, tenants: Any, remove: bool) -> Job:
+def _job(
+    options: FleetOptions, stack: str, operation: str, tenants: Any, remove: bool, exists: bool
+) -> Job:
     project = options.project
     return Job(
         stack=stack, operation=operation, stack_dir=str(project.stack_dir(stack)),
         log_path=str(project.log_path(stack)), tenants=tenants,
-        secrets_provider=project.secrets_provider, remove=remove,
+        secrets_provider=project.secrets_provider, remove=remove, exists=exists,
         stale_lock_after=options.stale_lock_after,
     )  # fmt: skip
 
 
-def build_jobs(options: FleetOptions, chosen: Sequence[Shard], orphans: Sequence[str]) -> tuple[
-    list[Job], list[Job]
-]:  # fmt: skip
-    """The prune jobs (destroy + remove of each orphan, with ``--prune``) and the main jobs."""
-    prune = [_job(options, s, "destroy", None, True) for s in orphans] if options.prune else []
+def build_jobs(
+    options: FleetOptions,
+    chosen: Sequence[Shard],
+    orphans: Sequence[str],
+    existing: Collection[str] = (),
+) -> tuple[list[Job], list[Job]]:
+    """The prune jobs (destroy + remove of each orphan, with ``--prune``) and the main jobs;
+    ``existing``: the stacks the backend listed (no ``stack init`` for those)."""
+    listed = {name.rsplit("/", 1)[-1] for name in existing}
+    prune = (
+        [_job(options, s, "destroy", None, True, True) for s in orphans] if options.prune else []
+    )
     main = [
-        _job(options, s.stack, options.operation, [dict(t) for t in s.tenants], options.remove)
+        _job(options, s.stack, options.operation, [dict(t) for t in s.tenants], options.remove,
+             s.stack.rsplit("/", 1)[-1] in listed)
         for s in chosen
-    ]
+    ]  # fmt: skip
     return prune, main
 
 
@@ -131,8 +141,9 @@ def run_fleet(options: FleetOptions, out: Console, err: Console) -> int:
     shards = placement.place(load_tenants(options, env), options.shards)
     chosen = selected_shards(options, shards)
     placed = [shard.stack for shard in shards if shard.tenants]
-    orphans = orphaned(existing_stacks(options.project, pulumi_path(env), env), placed)
-    jobs = build_jobs(options, chosen, orphans)
+    existing = existing_stacks(options.project, pulumi_path(env), env)
+    orphans = orphaned(existing, placed)
+    jobs = build_jobs(options, chosen, orphans, existing)
     if options.only_failed and not chosen:
         (err if options.json else out).print("--only-failed: no stack failed last time")
     progress = Progress(err if options.json else out)

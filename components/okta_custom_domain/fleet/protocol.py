@@ -30,6 +30,8 @@ class Job:
     """After a successful destroy, remove the stack and its config (``pulumi stack rm``)."""
     stale_lock_after: float | None = None
     """Seconds after which a lock is taken as left by a run that is gone (``locks``)."""
+    exists: bool = False
+    """The backend listed this stack when the run began: use it as it is (no ``stack init``)."""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

@@ -11,11 +11,13 @@ pipe and are encrypted by the CLI before they are written.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pulumi import automation as auto
 
 from okta_custom_domain.fleet.source import PROJECT_KEY
@@ -60,6 +62,24 @@ def _check(done: subprocess.CompletedProcess[str], what: str) -> None:
         raise ConfigWriteError(f"{what}: {reason}")
 
 
+def drop_old_list(stack_file: Path) -> None:
+    """Remove ``okta-custom-domain:tenants`` from the stack's settings file, keeping the rest.
+
+    What ``pulumi config rm`` would do, without a ``pulumi`` run: the fleet owns this file (it
+    is in the fleet's work dir), Pulumi documents it as YAML a person may edit, and the key is
+    written again at once by ``config set-all``. Everything else (the encryption salt, the
+    secrets provider, other keys) is kept as it was.
+    """
+    if not stack_file.exists() or PROJECT_KEY not in stack_file.read_text():
+        return
+    settings = yaml.safe_load(stack_file.read_text()) or {}
+    config = settings.get("config")
+    if isinstance(config, dict) and config.pop(PROJECT_KEY, None) is not None:
+        partial = stack_file.with_suffix(".tmp")
+        partial.write_text(yaml.safe_dump(settings, sort_keys=False, width=2**16))
+        os.replace(partial, stack_file)
+
+
 def write_tenants(
     stack: str, tenants: Sequence[Mapping[str, Any]], pulumi: str, cwd: str, env: Mapping[str, str]
 ) -> None:
@@ -67,10 +87,7 @@ def write_tenants(
 
     The old list is removed first, so a domain or key dropped from the list does not linger.
     """
-    stack_file = Path(cwd) / f"Pulumi.{stack.rsplit('/', 1)[-1]}.yaml"
-    if stack_file.exists() and PROJECT_KEY in stack_file.read_text():
-        _check(_cli(pulumi, ["config", "rm", PROJECT_KEY, "--stack", stack], cwd, env),
-               f"pulumi config rm {PROJECT_KEY} for stack {stack}")  # fmt: skip
+    drop_old_list(Path(cwd) / f"Pulumi.{stack.rsplit('/', 1)[-1]}.yaml")
     values = flatten_config(PROJECT_KEY, list(tenants))
     plain = [f"{key}={v.value}" for key, v in values.items() if not v.secret]
     args = ["config", "set-all", "--path", "--stack", stack]

@@ -1,24 +1,30 @@
-"""One stack operation in its own process: ``python -m okta_custom_domain.fleet.worker``.
+"""Stack operations in a process of their own: ``python -m okta_custom_domain.fleet.worker``.
 
-Why a process per stack, not a thread per stack in the fleet's process. Measured: two inline
-programs on two stacks in threads of one interpreter both reached COMPLETED (the SDK keeps its
-settings and config in ContextVars since pulumi/pulumi#6052 was fixed). But not everything
-is per-context: ``pulumi.dynamic.serialize_provider`` swaps ``pickle.Pickler`` and wraps
+Why processes, not threads in the fleet's process. Measured: two inline programs on two
+stacks in threads of one interpreter both reached COMPLETED (the SDK keeps its settings and
+config in ContextVars since pulumi/pulumi#6052 was fixed). But not everything is per-context:
+``pulumi.dynamic.serialize_provider`` swaps ``pickle.Pickler`` and wraps
 ``pickle._Pickler._batch_setitems`` for the whole interpreter on every dynamic resource, and
 our ``pulumi_internals.unwrap_pickler`` peels those wrappers off; two programs doing that at
 once race on the ``pickle`` module. A process also keeps a hung or crashing program (and its
-memory) to its own stack, lets Ctrl-C and ``--parallel`` act per stack, and spreads the
-programs' Python work over every core instead of one GIL. The price: about 2 s of imports per
-stack operation, of the 7 s a stack costs on top of its own work (``benchmarks/fleet.py``).
+memory) to its own lane, lets Ctrl-C act on the stacks running, and spreads the programs'
+Python work over every core instead of one GIL.
 
-The job arrives on stdin (it holds secrets); events go to stdout as JSON lines (``protocol``).
-The program is ``okta_custom_domain.program.main``, the one ``__main__.py`` runs: the
-component stays the only description of the graph. It runs as an inline program, so no
-``pulumi-language-python`` host is needed; the dynamic-provider host comes with the CLI.
+A worker runs one job at a time and then the next one the runner sends (``runner``): its
+imports and ``pulumi version`` (0.6 s) are paid once per worker, not once per stack. Each
+job still has its own stack, project dir, state, log and result; a failing job becomes a
+result and the worker goes on to the next.
+
+Jobs arrive on stdin, one JSON line each (they hold secrets); events go to stdout as JSON
+lines (``protocol``), each job's ending with ``done``. The program is
+``okta_custom_domain.program.main``, the one ``__main__.py`` runs: the component stays the
+only description of the graph. It runs as an inline program, so no ``pulumi-language-python``
+host is needed; the dynamic-provider host comes with the CLI.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -32,30 +38,38 @@ from okta_custom_domain.fleet.killed_runs import clear_gone_locks
 from okta_custom_domain.fleet.project import PROJECT_NAME, pulumi_path
 from okta_custom_domain.fleet.protocol import FAILED, SUCCEEDED, Job, StackResult, event
 from okta_custom_domain.fleet.results import first_error_line
+from okta_custom_domain.fleet.stack import FleetStack, FleetWorkspace
 from okta_custom_domain.fleet.stack_config import write_tenants
 from okta_custom_domain.program import main as program_main
+from okta_custom_domain.pulumi_internals import StackInitMode
 
 Emit = Callable[[str], None]
 
 
+@functools.cache
 def _command(pulumi: str) -> auto.PulumiCommand:
-    """The CLI at ``pulumi`` (``PulumiCommand`` wants the directory above ``bin``)."""
+    """The CLI at ``pulumi`` (``PulumiCommand`` wants the directory above ``bin``); built once
+    per worker, as building it runs ``pulumi version``."""
     path = Path(pulumi)
     if path.parent.name == "bin":
         return auto.PulumiCommand(root=str(path.parent.parent), skip_version_check=True)
     return auto.PulumiCommand(skip_version_check=True)
 
 
-def open_stack(job: Job, pulumi: str, env: dict[str, str]) -> auto.Stack:
-    """Create or select the stack in its own project dir; write its config from its tenants."""
-    opts = auto.LocalWorkspaceOptions(
-        work_dir=job.stack_dir,
-        pulumi_command=_command(pulumi),
+def open_stack(job: Job, pulumi: str, env: dict[str, str]) -> FleetStack:
+    """The stack in its own project dir (created when the backend does not have it yet); its
+    config written from its tenants."""
+    workspace = FleetWorkspace(
+        work_dir=job.stack_dir, program=program_main, pulumi_command=_command(pulumi),
         secrets_provider=job.secrets_provider,
-    )
-    stack = auto.create_or_select_stack(
-        stack_name=job.stack, project_name=PROJECT_NAME, program=program_main, opts=opts
-    )
+    )  # fmt: skip
+    stack: FleetStack | None = None
+    if not job.exists:
+        try:
+            stack = FleetStack(job.stack, workspace, StackInitMode.CREATE)
+        except auto.StackAlreadyExistsError:  # created since the fleet listed the backend
+            stack = None
+    stack = stack or FleetStack(job.stack, workspace, StackInitMode.SELECT)
     if job.tenants is not None:
         write_tenants(job.stack, job.tenants, pulumi, job.stack_dir, env)
     return stack
@@ -77,7 +91,7 @@ def _counts(changes: Mapping[Any, int] | None) -> dict[str, int]:
     return {str(getattr(op, "value", op)): count for op, count in (changes or {}).items()}
 
 
-def clear_locks(stack: auto.Stack, job: Job, env: Mapping[str, str], say: Emit) -> bool:
+def clear_locks(stack: FleetStack, job: Job, env: Mapping[str, str], say: Emit) -> bool:
     """Clear the stack's locks left by runs that are gone (file backends); True if any was."""
     backend = env.get("PULUMI_BACKEND_URL") or stack.workspace.who_am_i().url
     check = clear_gone_locks(backend, PROJECT_NAME, job.stack, stale_after=job.stale_lock_after)
@@ -87,7 +101,7 @@ def clear_locks(stack: auto.Stack, job: Job, env: Mapping[str, str], say: Emit) 
 
 
 def operate(
-    stack: auto.Stack, job: Job, on_output: Emit, *, refresh: bool = False
+    stack: FleetStack, job: Job, on_output: Emit, *, refresh: bool = False
 ) -> tuple[dict[str, int], dict[str, str]]:
     """Run the operation (refreshing first after a killed run); its change counts and, after
     ``up``, the domains' statuses."""
@@ -96,6 +110,7 @@ def operate(
         kwargs["refresh"] = True
     if job.operation == "preview":
         return _counts(stack.preview(**kwargs).change_summary), {}
+    kwargs["on_event"] = stack.recorder()
     if job.operation == "up":
         result = stack.up(**kwargs)
         return _counts(result.summary.resource_changes), _statuses(result.outputs)
@@ -142,15 +157,19 @@ def run(job: Job, emit: Emit, log: TextIO) -> StackResult:
 
 
 def main() -> int:
-    """Read the job, run it, print the events and the result; exit 0 (the result says how)."""
-    job = Job.from_json(sys.stdin.read())
+    """Run each job read from stdin, print its events and its result; exit 0 when stdin ends
+    (each result says how its job went)."""
 
     def emit(line: str) -> None:
         print(line, flush=True)
 
-    with open(job.log_path, "w") as log:
-        result = run(job, emit, log)
-    emit(event("done", result=result.to_dict()))
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        job = Job.from_json(line)
+        with open(job.log_path, "w") as log:
+            result = run(job, emit, log)
+        emit(event("done", result=result.to_dict()))
     return 0
 
 

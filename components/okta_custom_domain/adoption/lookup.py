@@ -24,9 +24,6 @@ from okta_custom_domain.okta.credentials import resolve_credentials
 from okta_custom_domain.okta.models import OktaDomain
 from okta_custom_domain.parsers import InputError
 
-DONE = ("VERIFIED", "COMPLETED")
-"""Statuses in which the verifier calls nothing at Okta (it reads the status and stops)."""
-
 
 class AdoptionError(InputError):
     """``adopt: true`` cannot be honoured (no such domain, or a setting it contradicts)."""
